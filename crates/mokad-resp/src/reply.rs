@@ -54,6 +54,11 @@ impl Reply {
         Reply::Simple(Cow::Borrowed(text))
     }
 
+    /// A status reply from text built at run time.
+    pub fn simple_owned(text: String) -> Reply {
+        Reply::Simple(Cow::Owned(text))
+    }
+
     /// An error reply from static text (prefix included).
     pub const fn error(text: &'static str) -> Reply {
         Reply::Error(Cow::Borrowed(text))

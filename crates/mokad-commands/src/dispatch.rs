@@ -1,0 +1,134 @@
+//! Finding, checking and running a command: the one place where arity, MULTI queueing,
+//! `maxmemory` and the database locks are handled.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use mokad_resp::{Reply, Request};
+use mokad_storage::EvictionPolicy;
+use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
+
+use crate::errors;
+use crate::server::{Server, Session};
+use crate::table::{CommandSpec, Lock, COMMANDS, DENYOOM, NO_MULTI_QUEUE};
+
+/// What a handler works with: the shared server and this connection's session.
+pub struct Ctx<'a> {
+    /// Shared state.
+    pub server: &'a Server,
+    /// This connection.
+    pub session: &'a mut Session,
+}
+
+/// A command handler: parses its arguments (the name first) and executes.
+pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Reply;
+
+fn table() -> &'static HashMap<&'static str, &'static CommandSpec> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    TABLE.get_or_init(|| COMMANDS.iter().map(|c| (c.name, c)).collect())
+}
+
+/// Looks a command up by name, ignoring case.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    let mut buf = [0u8; 32];
+    if name.len() > buf.len() {
+        return None;
+    }
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    table().get(std::str::from_utf8(lower).ok()?).copied()
+}
+
+/// Resolves the command (or subcommand) a request names, checking arity; the error reply is
+/// Redis's for an unknown command, unknown subcommand or wrong argument count.
+pub fn resolve(request: &[Bytes]) -> Result<&'static CommandSpec, Reply> {
+    let Some(spec) = lookup(&request[0]) else {
+        return Err(errors::unknown_command(request));
+    };
+    if !spec.subcommands.is_empty() && request.len() >= 2 {
+        let sub = spec
+            .subcommands
+            .iter()
+            .find(|s| s.sub_name().as_bytes().eq_ignore_ascii_case(&request[1]))
+            .ok_or_else(|| errors::unknown_subcommand(spec.name, &request[1]))?;
+        return if sub.arity_ok(request.len()) { Ok(sub) } else { Err(errors::wrong_arity(sub.name)) };
+    }
+    if spec.arity_ok(request.len()) {
+        Ok(spec)
+    } else {
+        Err(errors::wrong_arity(spec.name))
+    }
+}
+
+/// Executes one request for a connection and returns its reply.
+pub fn execute(server: &Server, session: &mut Session, request: Request) -> Reply {
+    let spec = match resolve(&request) {
+        Ok(spec) => spec,
+        Err(reply) => {
+            if let Some(multi) = session.multi.as_mut() {
+                multi.failed = true;
+            }
+            return reply;
+        }
+    };
+    if let Some(multi) = session.multi.as_mut() {
+        if spec.flags & NO_MULTI_QUEUE == 0 {
+            if let Some(reply) = refuse_for_memory(server, spec) {
+                multi.failed = true;
+                return reply;
+            }
+            multi.queue.push(request);
+            session.client.multi_len.store(multi.queue.len() as u64 + 1, Ordering::Relaxed);
+            return Reply::simple("QUEUED");
+        }
+    }
+    if let Some(reply) = refuse_for_memory(server, spec) {
+        return reply;
+    }
+    let _held = hold(server, session.db, spec.lock);
+    run(server, session, spec, &request)
+}
+
+/// Runs a resolved command; the caller holds the locks it needs.
+pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, request: &[Bytes]) -> Reply {
+    server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+    let client = &session.client;
+    client.last_active_ms.store(client.created.elapsed().as_millis() as u64, Ordering::Relaxed);
+    {
+        let mut last = client.last_command.lock();
+        if last.as_str() != spec.name {
+            last.clear();
+            last.push_str(spec.name);
+        }
+    }
+    let mut ctx = Ctx { server, session };
+    (spec.run)(&mut ctx, request)
+}
+
+/// Under `noeviction`, a command that may grow memory is refused once over the budget.
+fn refuse_for_memory(server: &Server, spec: &CommandSpec) -> Option<Reply> {
+    let storage = &server.storage;
+    (spec.flags & DENYOOM != 0 && storage.config().policy == EvictionPolicy::NoEviction && storage.over_maxmemory())
+        .then_some(errors::OOM)
+}
+
+/// Locks held while a command runs.
+pub(crate) enum Held<'a> {
+    None,
+    Shared(#[allow(dead_code)] RwLockReadGuard<'a, ()>),
+    Db(#[allow(dead_code)] RwLockWriteGuard<'a, ()>),
+    All(#[allow(dead_code)] Vec<RwLockWriteGuard<'a, ()>>),
+}
+
+pub(crate) fn hold(server: &Server, db: usize, lock: Lock) -> Held<'_> {
+    let storage = &server.storage;
+    match lock {
+        Lock::None => Held::None,
+        Lock::Shared => Held::Shared(storage.read_lock(db)),
+        Lock::Db => Held::Db(storage.write_lock(db)),
+        Lock::All => Held::All(storage.write_lock_all()),
+    }
+}

@@ -1,0 +1,114 @@
+//! Redis 7's error texts, in one place, so that they are written once and asserted byte for
+//! byte.
+
+use std::borrow::Cow;
+
+use mokad_resp::Reply;
+
+/// `ERR syntax error`.
+pub const SYNTAX: Reply = Reply::error("ERR syntax error");
+/// Integer argument or value that does not parse or does not fit.
+pub const NOT_INTEGER: Reply = Reply::error("ERR value is not an integer or out of range");
+/// Float argument or value that does not parse.
+pub const NOT_FLOAT: Reply = Reply::error("ERR value is not a valid float");
+/// INCR family past i64.
+pub const OVERFLOW: Reply = Reply::error("ERR increment or decrement would overflow");
+/// INCRBYFLOAT producing NaN or an infinity.
+pub const NAN_OR_INFINITY: Reply = Reply::error("ERR increment would produce NaN or Infinity");
+/// A command on a key of another type.
+pub const WRONGTYPE: Reply = Reply::error("WRONGTYPE Operation against a key holding the wrong kind of value");
+/// SELECT, MOVE or COPY with a database that does not exist.
+pub const DB_OUT_OF_RANGE: Reply = Reply::error("ERR DB index is out of range");
+/// RENAME of a missing key.
+pub const NO_SUCH_KEY: Reply = Reply::error("ERR no such key");
+/// MOVE or COPY onto itself.
+pub const SAME_OBJECT: Reply = Reply::error("ERR source and destination objects are the same");
+/// SCAN with a cursor that is not an unsigned integer.
+pub const INVALID_CURSOR: Reply = Reply::error("ERR invalid cursor");
+/// A string grown past `proto-max-bulk-len`.
+pub const STRING_TOO_LONG: Reply = Reply::error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+/// SETRANGE or GETRANGE offset below zero.
+pub const OFFSET_OUT_OF_RANGE: Reply = Reply::error("ERR offset is out of range");
+/// A write refused under `noeviction` or too large for the budget.
+pub const OOM: Reply = Reply::error("OOM command not allowed when used memory > 'maxmemory'.");
+/// EXEC without MULTI.
+pub const EXEC_WITHOUT_MULTI: Reply = Reply::error("ERR EXEC without MULTI");
+/// DISCARD without MULTI.
+pub const DISCARD_WITHOUT_MULTI: Reply = Reply::error("ERR DISCARD without MULTI");
+/// MULTI inside MULTI.
+pub const NESTED_MULTI: Reply = Reply::error("ERR MULTI calls can not be nested");
+/// WATCH inside MULTI.
+pub const WATCH_IN_MULTI: Reply = Reply::error("ERR WATCH inside MULTI is not allowed");
+/// EXEC after a command failed to queue.
+pub const EXECABORT: Reply = Reply::error("EXECABORT Transaction discarded because of previous errors.");
+/// Expire options that exclude each other.
+pub const NX_XX_GT_LT: Reply = Reply::error("ERR NX and XX, GT or LT options at the same time are not compatible");
+/// GT with LT.
+pub const GT_AND_LT: Reply = Reply::error("ERR GT and LT options at the same time are not compatible");
+/// HELLO with a protocol version other than 2 or 3.
+pub const NOPROTO: Reply = Reply::error("NOPROTO unsupported protocol version");
+/// CLIENT SETNAME with a name Redis refuses.
+pub const BAD_CLIENT_NAME: Reply = Reply::error("ERR Client names cannot contain spaces, newlines or special characters.");
+/// AUTH with one argument and no password configured.
+pub const AUTH_NOT_CONFIGURED: Reply = Reply::error(
+    "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+);
+/// AUTH with a user that does not exist.
+pub const WRONGPASS: Reply = Reply::error("WRONGPASS invalid username-password pair or user is disabled.");
+
+/// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
+pub fn wrong_arity(name: &str) -> Reply {
+    Reply::Error(Cow::Owned(format!("ERR wrong number of arguments for '{}' command", name.to_ascii_lowercase())))
+}
+
+/// `ERR invalid expire time in '<command>' command`.
+pub fn invalid_expire(command: &str) -> Reply {
+    Reply::Error(Cow::Owned(format!("ERR invalid expire time in '{command}' command")))
+}
+
+/// Redis's reply to a command name it does not know.
+pub fn unknown_command(args: &[bytes::Bytes]) -> Reply {
+    let mut rest = String::new();
+    for arg in &args[1..] {
+        if rest.len() >= 128 {
+            break;
+        }
+        let room = 128 - rest.len();
+        let text = String::from_utf8_lossy(arg);
+        rest.push('\'');
+        rest.push_str(truncate(&text, room));
+        rest.push_str("' ");
+    }
+    let name = String::from_utf8_lossy(&args[0]);
+    Reply::Error(Cow::Owned(format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        truncate(&name, 128),
+        rest
+    )))
+}
+
+/// Redis's reply to a subcommand of a container command it does not know.
+pub fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
+    let sub = String::from_utf8_lossy(sub);
+    Reply::Error(Cow::Owned(format!(
+        "ERR unknown subcommand '{}'. Try {} HELP.",
+        truncate(&sub, 128),
+        command.to_ascii_uppercase()
+    )))
+}
+
+/// An error reply built at run time.
+pub fn err(text: impl Into<String>) -> Reply {
+    Reply::Error(Cow::Owned(text.into()))
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

@@ -1,0 +1,340 @@
+//! State shared by every connection (the server) and the state of one connection (the session).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use mokad_resp::{Protocol, Request};
+use mokad_storage::{Storage, StorageConfig, WatchFlag};
+use parking_lot::{Mutex, RwLock};
+use tokio::sync::Notify;
+
+use crate::settings::Settings;
+
+/// Counters the server keeps beside the keyspace's own.
+#[derive(Debug, Default)]
+pub struct ServerStats {
+    /// Commands executed.
+    pub commands_processed: AtomicU64,
+    /// Connections accepted.
+    pub connections_received: AtomicU64,
+    /// Connections refused at `maxclients`.
+    pub rejected_connections: AtomicU64,
+}
+
+/// Everything connections share.
+pub struct Server {
+    /// The keyspace.
+    pub storage: Storage,
+    /// Settings, changed at run time by CONFIG SET.
+    pub settings: RwLock<Settings>,
+    /// Connected clients.
+    pub clients: Clients,
+    /// Server counters.
+    pub stats: ServerStats,
+    /// When the server started.
+    pub started: Instant,
+    /// A random 40-character hex id of this run, as INFO's `run_id`.
+    pub run_id: String,
+    /// Where the settings came from, for INFO's `config_file`.
+    pub config_file: String,
+    shutdown_requested: AtomicBool,
+    shutdown: Notify,
+}
+
+impl Server {
+    /// A server with a fresh keyspace built from `settings`.
+    pub fn new(settings: Settings, config_file: String) -> Self {
+        let storage = Storage::new(StorageConfig {
+            databases: settings.databases,
+            maxmemory: settings.maxmemory.0,
+            policy: settings.policy(),
+        });
+        Self::with_storage(settings, storage, config_file)
+    }
+
+    /// A server over an existing keyspace (tests use one on a manual clock).
+    pub fn with_storage(settings: Settings, storage: Storage, config_file: String) -> Self {
+        Server {
+            storage,
+            settings: RwLock::new(settings),
+            clients: Clients::default(),
+            stats: ServerStats::default(),
+            started: Instant::now(),
+            run_id: random_hex(40),
+            config_file,
+            shutdown_requested: AtomicBool::new(false),
+            shutdown: Notify::new(),
+        }
+    }
+
+    /// Asks the server to stop (SHUTDOWN, or a signal).
+    pub fn request_shutdown(&self) {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+        self.shutdown.notify_waiters();
+    }
+
+    /// Whether a shutdown was requested.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutdown_requested.load(Ordering::SeqCst)
+    }
+
+    /// Resolves when a shutdown is requested.
+    pub async fn shutdown_requested(&self) {
+        let notified = self.shutdown.notified();
+        if self.is_shutting_down() {
+            return;
+        }
+        notified.await;
+    }
+}
+
+/// A connected client as CLIENT LIST and CLIENT KILL see it.
+#[derive(Debug)]
+pub struct ClientInfo {
+    /// Unique, increasing id (CLIENT ID).
+    pub id: u64,
+    /// Peer address, `ip:port`.
+    pub addr: String,
+    /// Local address, `ip:port`.
+    pub laddr: String,
+    /// When the connection was accepted.
+    pub created: Instant,
+    /// CLIENT SETNAME.
+    pub name: Mutex<Option<Bytes>>,
+    /// CLIENT SETINFO LIB-NAME.
+    pub lib_name: Mutex<Option<String>>,
+    /// CLIENT SETINFO LIB-VER.
+    pub lib_ver: Mutex<Option<String>>,
+    /// Selected database.
+    pub db: AtomicUsize,
+    /// 2 or 3.
+    pub resp: AtomicU8,
+    /// Milliseconds since `created` at the last command.
+    pub last_active_ms: AtomicU64,
+    /// Name of the last command.
+    pub last_command: Mutex<String>,
+    /// Inside MULTI: number of queued commands, else -1 (stored +1).
+    pub multi_len: AtomicU64,
+    /// CLIENT NO-EVICT.
+    pub no_evict: AtomicBool,
+    /// CLIENT NO-TOUCH.
+    pub no_touch: AtomicBool,
+    killed: AtomicBool,
+    kill: Notify,
+}
+
+impl ClientInfo {
+    /// Disconnects the client after its current command.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::SeqCst);
+        self.kill.notify_waiters();
+    }
+
+    /// Whether CLIENT KILL or a shutdown targeted this client.
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::SeqCst)
+    }
+
+    /// Resolves when the client is killed.
+    pub async fn killed(&self) {
+        let notified = self.kill.notified();
+        if self.is_killed() {
+            return;
+        }
+        notified.await;
+    }
+
+    /// Seconds since the last command.
+    pub fn idle_secs(&self) -> u64 {
+        (self.created.elapsed().as_millis() as u64).saturating_sub(self.last_active_ms.load(Ordering::Relaxed)) / 1000
+    }
+
+    /// This client's line in CLIENT LIST, in Redis 7.2's field order.
+    pub fn describe(&self) -> String {
+        let name = self.name.lock().as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+        let multi = self.multi_len.load(Ordering::Relaxed) as i64 - 1;
+        let flags = if multi >= 0 { "x" } else { "N" };
+        format!(
+            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            self.id,
+            self.addr,
+            self.laddr,
+            name,
+            self.created.elapsed().as_secs(),
+            self.idle_secs(),
+            flags,
+            self.db.load(Ordering::Relaxed),
+            multi,
+            self.last_command.lock(),
+            self.resp.load(Ordering::Relaxed),
+            self.lib_name.lock().clone().unwrap_or_default(),
+            self.lib_ver.lock().clone().unwrap_or_default(),
+        )
+    }
+}
+
+/// The registry of connected clients.
+#[derive(Default)]
+pub struct Clients {
+    map: Mutex<BTreeMap<u64, Arc<ClientInfo>>>,
+    next_id: AtomicU64,
+}
+
+impl Clients {
+    /// Registers a new connection.
+    pub fn register(&self, addr: String, laddr: String) -> Arc<ClientInfo> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let client = Arc::new(ClientInfo {
+            id,
+            addr,
+            laddr,
+            created: Instant::now(),
+            name: Mutex::new(None),
+            lib_name: Mutex::new(None),
+            lib_ver: Mutex::new(None),
+            db: AtomicUsize::new(0),
+            resp: AtomicU8::new(2),
+            last_active_ms: AtomicU64::new(0),
+            last_command: Mutex::new("NULL".into()),
+            multi_len: AtomicU64::new(0),
+            no_evict: AtomicBool::new(false),
+            no_touch: AtomicBool::new(false),
+            killed: AtomicBool::new(false),
+            kill: Notify::new(),
+        });
+        self.map.lock().insert(id, client.clone());
+        client
+    }
+
+    /// Removes a closed connection.
+    pub fn unregister(&self, id: u64) {
+        self.map.lock().remove(&id);
+    }
+
+    /// Number of connected clients.
+    pub fn len(&self) -> usize {
+        self.map.lock().len()
+    }
+
+    /// Whether no client is connected.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every connected client, by id.
+    pub fn all(&self) -> Vec<Arc<ClientInfo>> {
+        self.map.lock().values().cloned().collect()
+    }
+}
+
+/// How replies are sent (CLIENT REPLY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    /// Every reply is sent.
+    On,
+    /// No reply is sent.
+    Off,
+    /// The next command's reply is not sent.
+    Skip,
+}
+
+/// A transaction being queued.
+#[derive(Debug, Default)]
+pub struct Multi {
+    /// Commands queued for EXEC.
+    pub queue: Vec<Request>,
+    /// A command failed to queue: EXEC will abort.
+    pub failed: bool,
+}
+
+/// The state of one connection.
+pub struct Session {
+    /// This client in the registry.
+    pub client: Arc<ClientInfo>,
+    /// Selected database.
+    pub db: usize,
+    /// The protocol spoken.
+    pub protocol: Protocol,
+    /// The transaction being queued, between MULTI and EXEC.
+    pub multi: Option<Multi>,
+    /// Set when a watched key changes.
+    pub watch_flag: Arc<WatchFlag>,
+    /// Watched keys: database, key, and whether it existed when watched.
+    pub watched: Vec<(usize, Bytes, bool)>,
+    /// CLIENT REPLY mode.
+    pub reply_mode: ReplyMode,
+    /// Close the connection after this reply (QUIT, SHUTDOWN).
+    pub close: bool,
+    /// Send no reply for the command just run (SHUTDOWN closes without one).
+    pub drop_reply: bool,
+}
+
+impl Session {
+    /// A new connection's session: database 0, RESP2.
+    pub fn new(client: Arc<ClientInfo>) -> Self {
+        Session {
+            client,
+            db: 0,
+            protocol: Protocol::Resp2,
+            multi: None,
+            watch_flag: Arc::new(WatchFlag::default()),
+            watched: Vec::new(),
+            reply_mode: ReplyMode::On,
+            close: false,
+            drop_reply: false,
+        }
+    }
+
+    /// Forgets every watched key.
+    pub fn unwatch_all(&mut self, storage: &Storage) {
+        for (db, key, _) in self.watched.drain(..) {
+            storage.unwatch(db, &key, &self.watch_flag);
+        }
+        self.watch_flag.clear();
+    }
+
+    /// Switches database, keeping the registry in step.
+    pub fn select(&mut self, db: usize) {
+        self.db = db;
+        self.client.db.store(db, Ordering::Relaxed);
+    }
+
+    /// Switches protocol, keeping the registry in step.
+    pub fn set_protocol(&mut self, protocol: Protocol) {
+        self.protocol = protocol;
+        self.client.resp.store(if protocol == Protocol::Resp3 { 3 } else { 2 }, Ordering::Relaxed);
+    }
+}
+
+/// `len` random lowercase hex digits.
+pub fn random_hex(len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    let mut state = random_seed();
+    while out.len() < len {
+        state = splitmix(state);
+        out.push_str(&format!("{state:016x}"));
+    }
+    out.truncate(len);
+    out
+}
+
+/// A seed that differs per call and per process.
+pub fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.finish()
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E3779B97F4A7C15);
+    let mut z = x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+    z ^ (z >> 31)
+}

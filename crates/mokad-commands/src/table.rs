@@ -1,0 +1,297 @@
+//! The command table: name, arity, flags, key positions, lock scope and documentation of every
+//! command, in one place. It drives dispatch and answers COMMAND.
+
+use crate::cmd::{connection as conn, keys, server, strings, transactions as tx};
+use crate::dispatch::Handler;
+
+/// Writes the keyspace.
+pub const WRITE: u32 = 1;
+/// Only reads the keyspace.
+pub const READONLY: u32 = 1 << 1;
+/// May grow memory: refused under `noeviction` past `maxmemory`.
+pub const DENYOOM: u32 = 1 << 2;
+/// An administrative command.
+pub const ADMIN: u32 = 1 << 3;
+/// Constant or logarithmic time.
+pub const FAST: u32 = 1 << 4;
+/// Not allowed from scripts.
+pub const NOSCRIPT: u32 = 1 << 5;
+/// Allowed while loading.
+pub const LOADING: u32 = 1 << 6;
+/// Allowed on a stale replica.
+pub const STALE: u32 = 1 << 7;
+/// Allowed before authentication.
+pub const NO_AUTH: u32 = 1 << 8;
+/// Allowed while a script is busy.
+pub const ALLOW_BUSY: u32 = 1 << 9;
+/// Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
+pub const NO_MULTI_QUEUE: u32 = 1 << 10;
+
+const FLAG_NAMES: &[(u32, &str)] = &[
+    (WRITE, "write"),
+    (READONLY, "readonly"),
+    (DENYOOM, "denyoom"),
+    (ADMIN, "admin"),
+    (NOSCRIPT, "noscript"),
+    (LOADING, "loading"),
+    (STALE, "stale"),
+    (FAST, "fast"),
+    (NO_AUTH, "no_auth"),
+    (ALLOW_BUSY, "allow_busy"),
+];
+
+/// Which database locks a command holds while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Touches no key (or locks by itself, like EXEC).
+    None,
+    /// Shared lock on the session's database: commands run concurrently, EXEC waits.
+    Shared,
+    /// Exclusive lock on the session's database: multi-key atomic commands.
+    Db,
+    /// Exclusive locks on every database: cross-database commands.
+    All,
+}
+
+/// One command or subcommand.
+pub struct CommandSpec {
+    /// Lower-case name; a subcommand's is `container|sub`.
+    pub name: &'static str,
+    /// Redis's arity: positive means exactly that many arguments (name included), negative
+    /// means at least that many.
+    pub arity: i32,
+    /// Flag bits.
+    pub flags: u32,
+    /// First key, last key (negative counts from the end) and step between keys.
+    pub keys: (i32, i32, i32),
+    /// Locks held while it runs.
+    pub lock: Lock,
+    /// Redis's command group.
+    pub group: &'static str,
+    /// Redis version that introduced it.
+    pub since: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// The implementation.
+    pub run: Handler,
+    /// Subcommands, for container commands.
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    /// Whether `argc` arguments (name included) satisfy the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity >= 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// The part of a subcommand's name after `|`.
+    pub fn sub_name(&self) -> &'static str {
+        self.name.split_once('|').map_or(self.name, |(_, sub)| sub)
+    }
+
+    /// Whether it writes the keyspace.
+    pub fn is_write(&self) -> bool {
+        self.flags & WRITE != 0
+    }
+
+    /// Flag names as COMMAND reports them.
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        FLAG_NAMES.iter().filter(|(bit, _)| self.flags & bit != 0).map(|(_, name)| *name).collect()
+    }
+
+    /// ACL categories as COMMAND reports them.
+    pub fn acl_categories(&self) -> Vec<&'static str> {
+        let mut categories = Vec::new();
+        if self.flags & WRITE != 0 {
+            categories.push("@write");
+        }
+        if self.flags & READONLY != 0 {
+            categories.push("@read");
+        }
+        categories.push(match self.group {
+            "string" => "@string",
+            "generic" => "@keyspace",
+            "transactions" => "@transaction",
+            "connection" => "@connection",
+            _ => "@admin",
+        });
+        categories.push(if self.flags & FAST != 0 { "@fast" } else { "@slow" });
+        if self.flags & ADMIN != 0 {
+            categories.push("@dangerous");
+        }
+        categories
+    }
+}
+
+const NO_KEYS: (i32, i32, i32) = (0, 0, 0);
+const ONE_KEY: (i32, i32, i32) = (1, 1, 1);
+const ALL_KEYS: (i32, i32, i32) = (1, -1, 1);
+const PAIRS: (i32, i32, i32) = (1, -1, 2);
+const TWO_KEYS: (i32, i32, i32) = (1, 2, 1);
+
+#[allow(clippy::too_many_arguments)]
+const fn cmd(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    keys: (i32, i32, i32),
+    lock: Lock,
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    run: Handler,
+) -> CommandSpec {
+    CommandSpec { name, arity, flags, keys, lock, group, since, summary, run, subcommands: &[] }
+}
+
+const fn container(
+    name: &'static str,
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    subcommands: &'static [CommandSpec],
+) -> CommandSpec {
+    CommandSpec { name, arity: -2, flags: 0, keys: NO_KEYS, lock: Lock::None, group, since, summary, run: server::help, subcommands }
+}
+
+use Lock::{All, Db, None as NoLock, Shared};
+
+const CLIENT: &[CommandSpec] = &[
+    cmd("client|id", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Returns the unique client ID of the connection.", conn::client_id),
+    cmd("client|setname", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "2.6.9", "Sets the connection name.", conn::client_setname),
+    cmd("client|getname", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "2.6.9", "Returns the name of the connection.", conn::client_getname),
+    cmd("client|setinfo", 4, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.2.0", "Sets information specific to the client or connection.", conn::client_setinfo),
+    cmd("client|info", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "6.2.0", "Returns information about the connection.", conn::client_info),
+    cmd("client|list", -2, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "2.4.0", "Lists open connections.", conn::client_list),
+    cmd("client|kill", -3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "2.4.0", "Terminates open connections.", conn::client_kill),
+    cmd("client|no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.0.0", "Sets the client eviction mode of the connection.", conn::client_no_evict),
+    cmd("client|no-touch", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", conn::client_no_touch),
+    cmd("client|reply", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "3.2.0", "Instructs the server whether to reply to commands.", conn::client_reply),
+    cmd("client|getredir", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected.", conn::client_getredir),
+    cmd("client|help", 2, LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
+];
+
+const CONFIG: &[CommandSpec] = &[
+    cmd("config|get", -3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "server", "2.0.0", "Returns the effective values of configuration parameters.", server::config_get),
+    cmd("config|set", -4, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "server", "2.0.0", "Sets configuration parameters in-flight.", server::config_set),
+    cmd("config|resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "server", "2.0.0", "Resets the server's statistics.", server::config_resetstat),
+    cmd("config|help", 2, LOADING | STALE, NO_KEYS, NoLock, "server", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
+];
+
+const COMMAND: &[CommandSpec] = &[
+    cmd("command|count", 2, LOADING | STALE, NO_KEYS, NoLock, "server", "2.8.13", "Returns a count of commands.", server::command_count),
+    cmd("command|info", -2, LOADING | STALE, NO_KEYS, NoLock, "server", "2.8.13", "Returns information about one, multiple or all commands.", server::command_info_cmd),
+    cmd("command|docs", -2, LOADING | STALE, NO_KEYS, NoLock, "server", "7.0.0", "Returns documentary information about one, multiple or all commands.", server::command_docs_cmd),
+    cmd("command|list", -2, LOADING | STALE, NO_KEYS, NoLock, "server", "7.0.0", "Returns a list of command names.", server::command_list),
+    cmd("command|help", 2, LOADING | STALE, NO_KEYS, NoLock, "server", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
+];
+
+/// Every command mokad supports.
+pub static COMMANDS: &[CommandSpec] = &[
+    // Connection
+    cmd("ping", -1, FAST, NO_KEYS, NoLock, "connection", "1.0.0", "Returns the server's liveliness response.", conn::ping),
+    cmd("echo", 2, FAST, NO_KEYS, NoLock, "connection", "1.0.0", "Returns the given string.", conn::echo),
+    cmd("select", 2, LOADING | STALE | FAST, NO_KEYS, NoLock, "connection", "1.0.0", "Changes the selected database.", conn::select),
+    cmd("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "connection", "1.0.0", "Closes the connection.", conn::quit),
+    cmd("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "connection", "6.2.0", "Resets the connection.", conn::reset),
+    cmd("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, NO_KEYS, NoLock, "connection", "6.0.0", "Handshakes with the Redis server.", conn::hello),
+    cmd("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, NO_KEYS, NoLock, "connection", "1.0.0", "Authenticates the connection.", conn::auth),
+    container("client", "connection", "2.4.0", "A container for client connection commands.", CLIENT),
+    // Strings
+    cmd("get", 2, READONLY | FAST, ONE_KEY, Shared, "string", "1.0.0", "Returns the string value of a key.", strings::get),
+    cmd("set", -3, WRITE | DENYOOM, ONE_KEY, Shared, "string", "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", strings::set),
+    cmd("setnx", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Set the string value of a key only when the key doesn't exist.", strings::setnx),
+    cmd("setex", 4, WRITE | DENYOOM, ONE_KEY, Shared, "string", "2.0.0", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", strings::setex),
+    cmd("psetex", 4, WRITE | DENYOOM, ONE_KEY, Shared, "string", "2.6.0", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", strings::psetex),
+    cmd("getset", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Returns the previous string value of a key after setting it to a new value.", strings::getset),
+    cmd("getdel", 2, WRITE | FAST, ONE_KEY, Shared, "string", "6.2.0", "Returns the string value of a key after deleting the key.", strings::getdel),
+    cmd("getex", -2, WRITE | FAST, ONE_KEY, Shared, "string", "6.2.0", "Returns the string value of a key after setting its expiration time.", strings::getex),
+    cmd("mget", -2, READONLY | FAST, ALL_KEYS, Shared, "string", "1.0.0", "Atomically returns the string values of one or more keys.", strings::mget),
+    cmd("mset", -3, WRITE | DENYOOM, PAIRS, Db, "string", "1.0.1", "Atomically creates or modifies the string values of one or more keys.", strings::mset),
+    cmd("msetnx", -3, WRITE | DENYOOM, PAIRS, Db, "string", "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.", strings::msetnx),
+    cmd("append", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.", strings::append),
+    cmd("strlen", 2, READONLY | FAST, ONE_KEY, Shared, "string", "2.2.0", "Returns the length of a string value.", strings::strlen),
+    cmd("incr", 2, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", strings::incr),
+    cmd("decr", 2, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", strings::decr),
+    cmd("incrby", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", strings::incrby),
+    cmd("decrby", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", strings::decrby),
+    cmd("incrbyfloat", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "2.6.0", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", strings::incrbyfloat),
+    cmd("getrange", 4, READONLY, ONE_KEY, Shared, "string", "2.4.0", "Returns a substring of the string stored at a key.", strings::getrange),
+    cmd("setrange", 4, WRITE | DENYOOM, ONE_KEY, Shared, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", strings::setrange),
+    // Keys
+    cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),
+    cmd("unlink", -2, WRITE | FAST, ALL_KEYS, Shared, "generic", "4.0.0", "Asynchronously deletes one or more keys.", keys::del),
+    cmd("exists", -2, READONLY | FAST, ALL_KEYS, Shared, "generic", "1.0.0", "Determines whether one or more keys exist.", keys::exists),
+    cmd("touch", -2, READONLY | FAST, ALL_KEYS, Shared, "generic", "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", keys::touch),
+    cmd("type", 2, READONLY | FAST, ONE_KEY, Shared, "generic", "1.0.0", "Determines the type of value stored at a key.", keys::type_),
+    cmd("expire", -3, WRITE | FAST, ONE_KEY, Shared, "generic", "1.0.0", "Sets the expiration time of a key in seconds.", keys::expire),
+    cmd("pexpire", -3, WRITE | FAST, ONE_KEY, Shared, "generic", "2.6.0", "Sets the expiration time of a key in milliseconds.", keys::pexpire),
+    cmd("expireat", -3, WRITE | FAST, ONE_KEY, Shared, "generic", "1.2.0", "Sets the expiration time of a key to a Unix timestamp.", keys::expireat),
+    cmd("pexpireat", -3, WRITE | FAST, ONE_KEY, Shared, "generic", "2.6.0", "Sets the expiration time of a key to a Unix milliseconds timestamp.", keys::pexpireat),
+    cmd("ttl", 2, READONLY | FAST, ONE_KEY, Shared, "generic", "1.0.0", "Returns the expiration time in seconds of a key.", keys::ttl),
+    cmd("pttl", 2, READONLY | FAST, ONE_KEY, Shared, "generic", "2.6.0", "Returns the expiration time in milliseconds of a key.", keys::pttl),
+    cmd("expiretime", 2, READONLY | FAST, ONE_KEY, Shared, "generic", "7.0.0", "Returns the expiration time of a key as a Unix timestamp.", keys::expiretime),
+    cmd("pexpiretime", 2, READONLY | FAST, ONE_KEY, Shared, "generic", "7.0.0", "Returns the expiration time of a key as a Unix milliseconds timestamp.", keys::pexpiretime),
+    cmd("persist", 2, WRITE | FAST, ONE_KEY, Shared, "generic", "2.2.0", "Removes the expiration time of a key.", keys::persist),
+    cmd("keys", 2, READONLY, NO_KEYS, Shared, "generic", "1.0.0", "Returns all key names that match a pattern.", keys::keys),
+    cmd("scan", -2, READONLY, NO_KEYS, Shared, "generic", "2.8.0", "Iterates over the key names in the database.", keys::scan),
+    cmd("randomkey", 1, READONLY, NO_KEYS, Shared, "generic", "1.0.0", "Returns a random key name from the database.", keys::randomkey),
+    cmd("rename", 3, WRITE, TWO_KEYS, Db, "generic", "1.0.0", "Renames a key and overwrites the destination.", keys::rename),
+    cmd("renamenx", 3, WRITE | FAST, TWO_KEYS, Db, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist.", keys::renamenx),
+    cmd("copy", -3, WRITE | DENYOOM, TWO_KEYS, All, "generic", "6.2.0", "Copies the value of a key to a new key.", keys::copy),
+    cmd("move", 3, WRITE | FAST, ONE_KEY, All, "generic", "1.0.0", "Moves a key to another database.", keys::move_),
+    cmd("dbsize", 1, READONLY | FAST, NO_KEYS, Shared, "server", "1.0.0", "Returns the number of keys in the database.", keys::dbsize),
+    // Transactions
+    cmd("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "transactions", "1.2.0", "Starts a transaction.", tx::multi),
+    cmd("exec", 1, NOSCRIPT | LOADING | STALE | NO_MULTI_QUEUE, NO_KEYS, NoLock, "transactions", "1.2.0", "Executes all commands in a transaction.", tx::exec),
+    cmd("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "transactions", "2.0.0", "Discards a transaction.", tx::discard),
+    cmd("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, ALL_KEYS, NoLock, "transactions", "2.2.0", "Monitors changes to keys to determine the execution of a transaction.", tx::watch),
+    cmd("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NO_KEYS, NoLock, "transactions", "2.2.0", "Forgets about watched keys of a transaction.", tx::unwatch),
+    // Server
+    cmd("flushdb", -1, WRITE, NO_KEYS, Db, "server", "1.0.0", "Removes all keys from the current database.", server::flushdb),
+    cmd("flushall", -1, WRITE, NO_KEYS, All, "server", "1.0.0", "Removes all keys from all databases.", server::flushall),
+    cmd("info", -1, LOADING | STALE, NO_KEYS, NoLock, "server", "1.0.0", "Returns information and statistics about the server.", server::info),
+    cmd("time", 1, LOADING | STALE | FAST, NO_KEYS, NoLock, "server", "2.6.0", "Returns the server time.", server::time),
+    cmd("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI_QUEUE | ALLOW_BUSY, NO_KEYS, NoLock, "server", "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server.", server::shutdown),
+    container("config", "server", "2.0.0", "A container for server configuration commands.", CONFIG),
+    CommandSpec {
+        name: "command",
+        arity: -1,
+        flags: LOADING | STALE,
+        keys: NO_KEYS,
+        lock: NoLock,
+        group: "server",
+        since: "2.8.13",
+        summary: "Returns detailed information about all commands.",
+        run: server::command,
+        subcommands: COMMAND,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_have_unique_lower_case_names() {
+        let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert!(names.iter().all(|n| *n == n.to_ascii_lowercase()));
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+
+    #[test]
+    fn should_apply_redis_arity_rule() {
+        let get = COMMANDS.iter().find(|c| c.name == "get").unwrap();
+        assert!(get.arity_ok(2) && !get.arity_ok(1) && !get.arity_ok(3));
+        let del = COMMANDS.iter().find(|c| c.name == "del").unwrap();
+        assert!(del.arity_ok(2) && del.arity_ok(10) && !del.arity_ok(1));
+    }
+}

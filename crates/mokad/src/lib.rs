@@ -1,0 +1,172 @@
+//! The mokad server: accepts connections and runs each one's requests through the command
+//! dispatcher. [`run`] is a library function so that tests can start a server on port 0; the
+//! binary only loads settings, binds, and calls it.
+
+pub mod config;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use mokad_commands::{execute, ReplyMode, Server, Session};
+use mokad_resp::{Limits, Protocol, Reply, RequestParser};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tracing::{debug, info, warn};
+
+/// Bytes read from a socket at a time (more when a large request is arriving).
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Largest reply buffer kept between batches; a larger one is released after writing.
+const KEEP_OUT_BUFFER: usize = 1024 * 1024;
+
+/// How long a shutdown waits for connections to finish their commands.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Accepts connections until a shutdown is requested, then lets every connection finish the
+/// commands it has read and returns.
+pub async fn run(listener: TcpListener, server: Arc<Server>) -> std::io::Result<()> {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let server = server.clone();
+                    tokio::spawn(async move { serve(stream, peer, server).await });
+                }
+                Err(e) => {
+                    warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            () = server.shutdown_requested() => break,
+        }
+    }
+    drop(listener);
+    info!("shutting down: no longer accepting connections");
+    for client in server.clients.all() {
+        client.kill();
+    }
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    while !server.clients.is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    info!("mokad is now ready to exit, bye bye...");
+    Ok(())
+}
+
+/// Serves one connection until it closes, is killed, or breaks the protocol.
+async fn serve(mut stream: TcpStream, peer: SocketAddr, server: Arc<Server>) {
+    server.stats.connections_received.fetch_add(1, Ordering::Relaxed);
+    let _ = stream.set_nodelay(true);
+    let maxclients = server.settings.read().maxclients;
+    if server.clients.len() >= maxclients {
+        server.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+        debug!(%peer, "refused connection: max number of clients reached");
+        let _ = stream.write_all(b"-ERR max number of clients reached\r\n").await;
+        return;
+    }
+    let local = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let client = server.clients.register(peer.to_string(), local);
+    let mut session = Session::new(client.clone());
+    let outcome = connection_loop(&mut stream, &server, &mut session).await;
+    if let Err(reason) = outcome {
+        debug!(%peer, id = client.id, "closing connection: {reason}");
+    }
+    session.unwatch_all(&server.storage);
+    server.clients.unregister(client.id);
+}
+
+/// Why a connection ended early.
+type Closed = String;
+
+async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut Session) -> Result<(), Closed> {
+    let client = session.client.clone();
+    let mut parser = RequestParser::default();
+    let mut input = BytesMut::with_capacity(READ_CHUNK);
+    let mut output = BytesMut::with_capacity(READ_CHUNK);
+    loop {
+        let (timeout, query_limit, max_bulk_len) = {
+            let settings = server.settings.read();
+            (settings.timeout, settings.client_query_buffer_limit.0, settings.proto_max_bulk_len.0)
+        };
+        parser.set_limits(Limits { max_bulk_len });
+        if input.capacity() - input.len() < READ_CHUNK / 4 {
+            input.reserve(READ_CHUNK);
+        }
+        let read = tokio::select! {
+            read = stream.read_buf(&mut input) => read,
+            () = client.killed() => return Err("killed".into()),
+            () = idle(timeout) => return Err("idle timeout".into()),
+        };
+        match read {
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(format!("read error: {e}")),
+        }
+        let mut close = false;
+        loop {
+            match parser.parse(&mut input) {
+                Ok(Some(request)) => {
+                    let skip = session.reply_mode == ReplyMode::Skip;
+                    let reply = execute(server, session, request);
+                    send(session, skip, &reply, &mut output);
+                    if session.close || server.is_shutting_down() && client.is_killed() {
+                        close = true;
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    Reply::Error(format!("ERR {e}").into()).encode(session.protocol, &mut output);
+                    let _ = stream.write_all(&output).await;
+                    return Err(format!("protocol error: {e}"));
+                }
+            }
+        }
+        if !output.is_empty() {
+            stream.write_all(&output).await.map_err(|e| format!("write error: {e}"))?;
+            if output.capacity() > KEEP_OUT_BUFFER {
+                output = BytesMut::with_capacity(READ_CHUNK);
+            } else {
+                output.clear();
+            }
+        }
+        if close {
+            return Ok(());
+        }
+        if input.len() as u64 > query_limit {
+            warn!(id = client.id, "closing client that exceeded client-query-buffer-limit ({} bytes)", input.len());
+            return Err("query buffer limit".into());
+        }
+    }
+}
+
+/// Encodes a reply unless CLIENT REPLY says not to.
+fn send(session: &mut Session, skipping: bool, reply: &Reply, output: &mut BytesMut) {
+    let mode = session.reply_mode;
+    let dropped = std::mem::take(&mut session.drop_reply);
+    if !skipping && mode == ReplyMode::On && !dropped {
+        reply.encode(session.protocol, output);
+    }
+    if skipping && mode == ReplyMode::Skip {
+        session.reply_mode = ReplyMode::On;
+    }
+}
+
+/// Resolves after `seconds` of inactivity; never when `seconds` is 0.
+async fn idle(seconds: u64) {
+    if seconds == 0 {
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+}
+
+/// The protocol a session speaks, for logging.
+pub fn protocol_name(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Resp2 => "RESP2",
+        Protocol::Resp3 => "RESP3",
+    }
+}
