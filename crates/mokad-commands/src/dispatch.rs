@@ -71,6 +71,15 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
             if let Some(multi) = session.multi.as_mut() {
                 multi.failed = true;
             }
+            if request[0].eq_ignore_ascii_case(b"exec") {
+                // Redis rejects a malformed EXEC by discarding the transaction.
+                session.multi = None;
+                session.client.multi_len.store(0, Ordering::Relaxed);
+                session.unwatch_all(&server.storage);
+                let Reply::Error(text) = reply else { return reply };
+                let text = text.strip_prefix("ERR ").unwrap_or(&text);
+                return errors::err(format!("EXECABORT Transaction discarded because of: {text}"));
+            }
             return reply;
         }
     };

@@ -9,6 +9,8 @@ use mokad_resp::Reply;
 pub const SYNTAX: Reply = Reply::error("ERR syntax error");
 /// Integer argument or value that does not parse or does not fit.
 pub const NOT_INTEGER: Reply = Reply::error("ERR value is not an integer or out of range");
+/// An integer argument outside Redis's `int` range.
+pub const INT_RANGE: Reply = Reply::error("ERR value is out of range, value must between -2147483648 and 2147483647");
 /// Float argument or value that does not parse.
 pub const NOT_FLOAT: Reply = Reply::error("ERR value is not a valid float");
 /// INCR family past i64.

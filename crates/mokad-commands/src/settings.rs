@@ -128,13 +128,39 @@ pub struct Parameter {
     pub set: Option<fn(&mut Settings, &str) -> Result<(), String>>,
 }
 
+/// Why maxmemory and maxmemory-policy can be set only to their current value: moka fixes a
+/// cache's capacity and policy when it is built.
+const RESTART_TO_CHANGE: &str = "mokad cannot change this at run time yet; restart with the new value";
+
 /// The parameters CONFIG GET and CONFIG SET know.
 pub const PARAMETERS: &[Parameter] = &[
     Parameter { name: "bind", get: |s| s.bind.clone(), set: None },
     Parameter { name: "port", get: |s| s.port.to_string(), set: None },
     Parameter { name: "databases", get: |s| s.databases.to_string(), set: None },
-    Parameter { name: "maxmemory", get: |s| s.maxmemory.0.to_string(), set: None },
-    Parameter { name: "maxmemory-policy", get: |s| s.maxmemory_policy.clone(), set: None },
+    Parameter {
+        name: "maxmemory",
+        get: |s| s.maxmemory.0.to_string(),
+        set: Some(|s, v| {
+            let size = parse_size(v).ok_or("argument must be a memory value")?;
+            if size != s.maxmemory.0 {
+                return Err(RESTART_TO_CHANGE.into());
+            }
+            Ok(())
+        }),
+    },
+    Parameter {
+        name: "maxmemory-policy",
+        get: |s| s.maxmemory_policy.clone(),
+        set: Some(|s, v| {
+            if parse_policy(v).is_none() {
+                return Err("argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction".into());
+            }
+            if !v.eq_ignore_ascii_case(&s.maxmemory_policy) {
+                return Err(RESTART_TO_CHANGE.into());
+            }
+            Ok(())
+        }),
+    },
     Parameter { name: "io-threads", get: |s| s.threads.to_string(), set: None },
     Parameter {
         name: "proto-max-bulk-len",

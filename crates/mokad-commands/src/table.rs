@@ -104,27 +104,27 @@ impl CommandSpec {
         FLAG_NAMES.iter().filter(|(bit, _)| self.flags & bit != 0).map(|(_, name)| *name).collect()
     }
 
-    /// ACL categories as COMMAND reports them.
+    /// ACL categories as COMMAND reports them, in Redis's category order.
     pub fn acl_categories(&self) -> Vec<&'static str> {
-        let mut categories = Vec::new();
-        if self.flags & WRITE != 0 {
-            categories.push("@write");
-        }
-        if self.flags & READONLY != 0 {
-            categories.push("@read");
-        }
-        categories.push(match self.group {
+        let group = match self.group {
             "string" => "@string",
             "generic" => "@keyspace",
             "transactions" => "@transaction",
             "connection" => "@connection",
             _ => "@admin",
-        });
-        categories.push(if self.flags & FAST != 0 { "@fast" } else { "@slow" });
-        if self.flags & ADMIN != 0 {
-            categories.push("@dangerous");
-        }
-        categories
+        };
+        let has = |category: &str| match category {
+            "@read" => self.flags & READONLY != 0,
+            "@write" => self.flags & WRITE != 0,
+            "@fast" => self.flags & FAST != 0,
+            "@slow" => self.flags & FAST == 0,
+            "@dangerous" => self.flags & ADMIN != 0,
+            other => other == group,
+        };
+        const ORDER: &[&str] = &[
+            "@keyspace", "@read", "@write", "@string", "@admin", "@fast", "@slow", "@dangerous", "@connection", "@transaction",
+        ];
+        ORDER.iter().copied().filter(|c| has(c)).collect()
     }
 }
 
@@ -222,6 +222,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("decrby", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "1.0.0", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", strings::decrby),
     cmd("incrbyfloat", 3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "string", "2.6.0", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", strings::incrbyfloat),
     cmd("getrange", 4, READONLY, ONE_KEY, Shared, "string", "2.4.0", "Returns a substring of the string stored at a key.", strings::getrange),
+    cmd("substr", 4, READONLY, ONE_KEY, Shared, "string", "1.0.0", "Returns a substring from a string value.", strings::getrange),
     cmd("setrange", 4, WRITE | DENYOOM, ONE_KEY, Shared, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", strings::setrange),
     // Keys
     cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),

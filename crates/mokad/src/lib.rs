@@ -143,11 +143,13 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
     }
 }
 
-/// Encodes a reply unless CLIENT REPLY says not to.
+/// Encodes a reply unless CLIENT REPLY says not to. `skipping` tells whether CLIENT REPLY SKIP
+/// was in force before the command: its reply is dropped unless the command itself turned
+/// replies back on, as Redis does.
 fn send(session: &mut Session, skipping: bool, reply: &Reply, output: &mut BytesMut) {
     let mode = session.reply_mode;
     let dropped = std::mem::take(&mut session.drop_reply);
-    if !skipping && mode == ReplyMode::On && !dropped {
+    if mode == ReplyMode::On && !dropped {
         reply.encode(session.protocol, output);
     }
     if skipping && mode == ReplyMode::Skip {

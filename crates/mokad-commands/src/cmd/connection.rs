@@ -14,13 +14,11 @@ use crate::server::ReplyMode;
 pub const REDIS_VERSION: &str = "7.2.4";
 
 /// PING [message].
-pub(crate) fn ping(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    match args.get(1) {
-        Some(message) => Reply::Bulk(message.clone()),
-        None => {
-            let _ = ctx;
-            Reply::simple("PONG")
-        }
+pub(crate) fn ping(_: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    match args {
+        [_] => Reply::simple("PONG"),
+        [_, message] => Reply::Bulk(message.clone()),
+        _ => errors::wrong_arity("ping"),
     }
 }
 
@@ -31,7 +29,11 @@ pub(crate) fn echo(_: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 
 /// SELECT index.
 pub(crate) fn select(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let Ok(db) = parse_int(&args[1]) else { return errors::err("ERR invalid DB index") };
+    let db = match parse_int(&args[1]) {
+        Ok(n) if n < i64::from(i32::MIN) || n > i64::from(i32::MAX) => return errors::INT_RANGE,
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
     if db < 0 || db as usize >= ctx.server.storage.databases() {
         return errors::DB_OUT_OF_RANGE;
     }
@@ -337,7 +339,9 @@ pub(crate) fn client_reply(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         ctx.session.reply_mode = ReplyMode::Off;
         Reply::OK
     } else if is(arg, "SKIP") {
-        ctx.session.reply_mode = ReplyMode::Skip;
+        if ctx.session.reply_mode != ReplyMode::Off {
+            ctx.session.reply_mode = ReplyMode::Skip;
+        }
         Reply::OK
     } else {
         errors::SYNTAX

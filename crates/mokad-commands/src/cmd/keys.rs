@@ -150,9 +150,9 @@ pub(crate) fn pttl(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     ttl_generic(ctx, args, |at, now| at.saturating_sub(now) as i64)
 }
 
-/// EXPIRETIME key: the deadline in Unix seconds.
+/// EXPIRETIME key: the deadline in Unix seconds, rounded to the nearest as Redis does.
 pub(crate) fn expiretime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    ttl_generic(ctx, args, |at, _| (at / 1000) as i64)
+    ttl_generic(ctx, args, |at, _| (at.saturating_add(500) / 1000) as i64)
 }
 
 /// PEXPIRETIME key: the deadline in Unix milliseconds.
@@ -191,9 +191,7 @@ pub(crate) fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// the whole iteration is returned exactly once. MATCH and TYPE filter each page after it is
 /// taken, as in Redis, so a page may come back empty while the cursor is not yet 0.
 pub(crate) fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let Some(cursor) = std::str::from_utf8(&args[1]).ok().and_then(|s| s.parse::<u64>().ok()) else {
-        return errors::INVALID_CURSOR;
-    };
+    let Some(cursor) = parse_cursor(&args[1]) else { return errors::INVALID_CURSOR };
     let mut parser = Args::new(&args[1..]);
     let mut count = 10usize;
     let mut pattern: Option<&Bytes> = None;
@@ -220,12 +218,32 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let keys = page
         .into_iter()
         .filter(|(k, e)| {
-            pattern.is_none_or(|p| glob::matches(p, k, false))
+            pattern.is_none_or(|p| p.as_ref() == b"*" || glob::matches(p, k, false))
                 && type_name.is_none_or(|t| t.eq_ignore_ascii_case(e.value.type_name().as_bytes()))
         })
         .map(|(k, _)| Reply::Bulk(k))
         .collect();
     Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(keys)])
+}
+
+/// Parses a cursor as Redis does with `strtoul`: no leading white space, an optional sign (a
+/// minus negates, so `-1` is the largest cursor), digits, nothing after, no overflow. An empty
+/// cursor is 0.
+fn parse_cursor(arg: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(arg).ok()?;
+    if text.is_empty() {
+        return Some(0);
+    }
+    let (negative, digits) = match text.as_bytes()[0] {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let value: u64 = digits.parse().ok()?;
+    Some(if negative { value.wrapping_neg() } else { value })
 }
 
 /// RANDOMKEY.

@@ -66,10 +66,22 @@ pub(crate) fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// CONFIG GET parameter [parameter ...]: a map of the matching parameters.
 pub(crate) fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let settings = ctx.server.settings.read();
-    let mut pairs = Vec::new();
-    for parameter in PARAMETERS {
-        if args[2..].iter().any(|p| glob::matches(p, parameter.name.as_bytes(), true)) {
-            pairs.push((Reply::bulk(parameter.name), Reply::bulk((parameter.get)(&settings))));
+    let mut pairs: Vec<(Reply, Reply)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for pattern in &args[2..] {
+        let is_glob = pattern.iter().any(|c| matches!(c, b'*' | b'?' | b'['));
+        for parameter in PARAMETERS {
+            let hit = if is_glob {
+                glob::matches(pattern, parameter.name.as_bytes(), true)
+            } else {
+                pattern.eq_ignore_ascii_case(parameter.name.as_bytes())
+            };
+            if hit && !seen.contains(&parameter.name) {
+                seen.push(parameter.name);
+                // Like Redis, an exact name is echoed as the client typed it.
+                let name = if is_glob { Reply::bulk(parameter.name) } else { Reply::Bulk(pattern.clone()) };
+                pairs.push((name, Reply::bulk((parameter.get)(&settings))));
+            }
         }
     }
     Reply::Map(pairs)
@@ -78,17 +90,22 @@ pub(crate) fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// CONFIG SET parameter value [parameter value ...]: all or nothing.
 pub(crate) fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     if args.len() % 2 != 0 {
-        return errors::wrong_arity("config|set");
+        return errors::SYNTAX;
     }
     let mut settings = ctx.server.settings.read().clone();
+    let mut seen: Vec<&str> = Vec::new();
     for pair in args[2..].chunks(2) {
         let name = String::from_utf8_lossy(&pair[0]);
         let Some(parameter) = PARAMETERS.iter().find(|p| p.name.eq_ignore_ascii_case(&name)) else {
             return errors::err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'"));
         };
         let failed = |why: &str| {
-            errors::err(format!("ERR CONFIG SET failed (possibly related to argument '{}') - {why}", parameter.name))
+            errors::err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"))
         };
+        if seen.contains(&parameter.name) {
+            return failed("duplicate parameter");
+        }
+        seen.push(parameter.name);
         let Some(set) = parameter.set else { return failed("can't set immutable config") };
         if let Err(why) = set(&mut settings, &String::from_utf8_lossy(&pair[1])) {
             return failed(&why);
@@ -125,6 +142,25 @@ fn rss_bytes() -> u64 {
         .ok()
         .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
         .map_or(0, |pages| pages * 4096)
+}
+
+/// An estimate of the mean time to live, in ms, of the keys of `db` that have one, from a small
+/// random sample (Redis estimates it from its expiry cycles); 0 when none has a deadline.
+fn average_ttl(storage: &mokad_storage::Storage, db: usize, expires: u64) -> u64 {
+    if expires == 0 {
+        return 0;
+    }
+    let now = storage.now_ms();
+    let ttls: Vec<u64> = (0..32)
+        .filter_map(|_| storage.random_key(db, crate::server::random_seed()))
+        .filter_map(|key| storage.peek(db, &key)?.expires_at)
+        .map(|at| at.saturating_sub(now))
+        .collect();
+    if ttls.is_empty() {
+        0
+    } else {
+        ttls.iter().sum::<u64>() / ttls.len() as u64
+    }
 }
 
 const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
@@ -205,7 +241,8 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     for db in 0..storage.databases() {
         let keys = storage.dbsize(db);
         if keys > 0 {
-            let _ = write!(keyspace, "db{db}:keys={keys},expires={}\r\n", storage.expires_count(db));
+            let expires = storage.expires_count(db);
+            let _ = write!(keyspace, "db{db}:keys={keys},expires={expires},avg_ttl={}\r\n", average_ttl(storage, db, expires));
         }
     }
     section("Keyspace", keyspace);
@@ -253,8 +290,8 @@ fn command_info(spec: &CommandSpec) -> Reply {
         Reply::Integer(step.into()),
         Reply::Set(spec.acl_categories().into_iter().map(Reply::simple).collect()),
         Reply::Set(vec![]),
-        Reply::Array(key_specs),
-        Reply::Array(spec.subcommands.iter().map(command_info).collect()),
+        Reply::Set(key_specs),
+        Reply::Set(spec.subcommands.iter().map(command_info).collect()),
     ])
 }
 

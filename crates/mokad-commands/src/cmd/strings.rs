@@ -215,12 +215,9 @@ pub(crate) fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             return errors::SYNTAX;
         }
     }
-    if let Some((unit, value)) = expire {
-        match expire_deadline(ctx, unit, value, "getex") {
-            Ok(at) => action = Action::At(at),
-            Err(reply) => return reply,
-        }
-    } else if persist {
+    // Like Redis, the expiry is validated only once the key is known to hold a string.
+    let deadline = expire.map(|(unit, value)| expire_deadline(ctx, unit, value, "getex"));
+    if persist {
         action = Action::Persist;
     }
     let now = ctx.server.storage.now_ms();
@@ -230,6 +227,11 @@ pub(crate) fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             Ok(v) => v.clone(),
             Err(wrongtype) => return (Change::Keep, wrongtype),
         };
+        match deadline {
+            Some(Ok(at)) => action = Action::At(at),
+            Some(Err(reply)) => return (Change::Keep, reply),
+            None => {}
+        }
         let change = match action {
             Action::None => Change::Keep,
             Action::Persist if entry.expires_at.is_none() => Change::Keep,

@@ -1,0 +1,75 @@
+"""Wire protocol edge cases sent as raw bytes, each on its own connection: inline commands
+and their quoting rules, empty lines, malformed multibulk requests. Redis closes the
+connection after a protocol error; R(...) compares the bytes and whether it closed."""
+from ._model import C, Case, R
+
+CASES = [
+    # Inline commands
+    Case("inline_ping", [R(b"PING\r\n"), R(b"ping\n"), R(b"PING hello\r\n")]),
+    Case("inline_set_get", [R(b"SET a hello\r\n"), R(b"GET a\r\n"), ["GET", "a"]]),
+    Case("inline_double_quotes", [R(b'SET a "hello world"\r\n'), ["GET", "a"],
+                                  R(b'SET b ""\r\n'), ["GET", "b"], ["STRLEN", "b"]]),
+    Case("inline_single_quotes", [R(b"SET a 'hello world'\r\n"), ["GET", "a"],
+                                  R(b"SET b 'it\\'s'\r\n"), ["GET", "b"],
+                                  R(b"SET c 'no \\n escape'\r\n"), ["GET", "c"]]),
+    Case("inline_escapes", [R(b'SET a "\\x41\\x42\\x7a"\r\n'), ["GET", "a"],
+                            R(b'SET b "tab\\there\\nnl\\r\\a\\b\\"q\\\\"\r\n'), ["GET", "b"],
+                            R(b'SET c "\\x4"\r\n'), ["GET", "c"],
+                            R(b'SET d "\\xZZ"\r\n'), ["GET", "d"],
+                            R(b'SET e "\\q"\r\n'), ["GET", "e"]]),
+    Case("inline_extra_spaces", [R(b"  SET   a    b  \r\n"), ["GET", "a"], R(b"SET\ta\tc\r\n"), ["GET", "a"]]),
+    Case("inline_quoted_key_and_multiple", [R(b'"SET" "a b" "c d"\r\n'), ["GET", "a b"],
+                                            R(b'MSET "x" 1 y "2"\r\n'), ["MGET", "x", "y"]]),
+    Case("inline_quote_followed_by_char", [R(b'SET a "b"c\r\n'), R(b"PING\r\n")]),
+    Case("inline_single_quote_followed_by_char", [R(b"SET a 'b'c\r\n")]),
+    Case("inline_unbalanced_double_quote", [R(b'SET a "hello\r\n'), ["PING"]]),
+    Case("inline_unbalanced_single_quote", [R(b"SET a 'hello\r\n")]),
+    Case("inline_unknown_command", [R(b"FOO bar baz\r\n")]),
+    Case("inline_wrong_arity", [R(b"GET\r\n"), R(b"SET a\r\n")]),
+    Case("inline_pipeline", [R(b"PING\r\nPING\r\nECHO hi\r\n", replies=3)]),
+    Case("inline_then_multibulk", [R(b"SET a 1\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", replies=2)]),
+    Case("inline_empty_lines", [R(b"\r\n", replies=0), R(b"\r\n\r\nPING\r\n"), R(b"   \r\n", replies=0),
+                                R(b"\n", replies=0), R(b"\nPING\n"), ["PING"]]),
+    Case("inline_bare_lf", [R(b"SET a b\n"), R(b"GET a\n")]),
+    Case("inline_cr_in_middle", [R(b"SET a b\rc\r\n"), ["GET", "a"]]),
+    Case("inline_too_big", [R(b"A" * 70_000)]),
+    Case("inline_big_but_ok", [R(b"ECHO " + b"x" * 60_000 + b"\r\n")]),
+    Case("inline_quit", [R(b"QUIT\r\n")]),
+
+    # Redis finds the inline newline with strchr(), which stops at a NUL byte: the request is
+    # never complete, later lines are swallowed, and 64 KiB without newline closes it.
+    Case("inline_nul_byte", [R(b"SET a b\x00c\r\n", replies=0), R(b"PING\r\n", replies=0),
+                             R(b"y" * 70_000)],
+         note="Redis quirk: an inline request containing a NUL byte never completes",
+         differs="Redis never completes an inline request containing a NUL byte (strchr); mokad "
+                 "parses it like any other line"),
+    Case("pipeline_then_protocol_error", [R(b"PING\r\n*1\r\n$-5\r\n", replies=2)]),
+    Case("pipeline_multibulk_then_protocol_error", [R(b"*1\r\n$4\r\nPING\r\n*x\r\n", replies=2)]),
+
+    # Multibulk requests
+    Case("multibulk_ok", [R(b"*1\r\n$4\r\nPING\r\n"), R(b"*2\r\n$4\r\nECHO\r\n$0\r\n\r\n")]),
+    Case("multibulk_pipeline", [R(b"*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n", replies=2)]),
+    Case("multibulk_split_writes", [R(b"*2\r\n$4\r\nEC", replies=0), R(b"HO\r\n$2\r\nhi\r\n")]),
+    Case("multibulk_zero", [R(b"*0\r\n", replies=0), ["PING"]]),
+    Case("multibulk_negative", [R(b"*-5\r\n", replies=0), R(b"*-1\r\n", replies=0), ["PING"]]),
+    Case("multibulk_invalid_length", [R(b"*abc\r\n")]),
+    Case("multibulk_length_large_waits", [R(b"*1048577\r\n", replies=0)]),
+    Case("multibulk_length_over_int_max", [R(b"*2147483648\r\n")]),
+    Case("multibulk_length_plus", [R(b"*+1\r\n$4\r\nPING\r\n")]),
+    Case("multibulk_length_leading_zero", [R(b"*01\r\n$4\r\nPING\r\n")]),
+    Case("bulk_length_leading_zero", [R(b"*1\r\n$04\r\nPING\r\n")]),
+    Case("bulk_length_minus_zero", [R(b"*2\r\n$4\r\nECHO\r\n$-0\r\n\r\n")]),
+    Case("bulk_large_argument", [C("ECHO", "z" * 1_000_000), C("SET", "big", "q" * 600_000), ["STRLEN", "big"]]),
+    Case("bulk_invalid_length_negative", [R(b"*1\r\n$-5\r\n")]),
+    Case("bulk_null_in_request", [R(b"*1\r\n$-1\r\n")]),
+    Case("bulk_invalid_length_text", [R(b"*1\r\n$abc\r\n")]),
+    Case("bulk_expected_dollar", [R(b"*1\r\n+PING\r\n")]),
+    Case("bulk_expected_dollar_colon", [R(b"*2\r\n$3\r\nGET\r\n:1\r\n")]),
+    Case("bulk_length_too_big", [R(b"*1\r\n$536870913\r\n")]),
+    Case("bulk_length_header_then_wait", [R(b"*1\r\n$1048576\r\n", replies=0)]),
+    Case("bulk_missing_crlf", [R(b"*1\r\n$4\r\nPINGxx", replies=1)]),
+    Case("bulk_missing_crlf_then_more", [R(b"*2\r\n$4\r\nECHO\r\n$2\r\nhiXX*1\r\n$4\r\nPING\r\n", replies=2)]),
+    Case("bulk_short_payload", [R(b"*2\r\n$4\r\nECHO\r\n$5\r\nhi\r\n", replies=0), R(b"abc\r\n")]),
+    Case("multibulk_header_without_cr", [R(b"*1\n$4\r\nPING\r\n")]),
+    Case("multibulk_too_long_header_line", [R(b"*" + b"1" * 70_000)]),
+]
