@@ -198,9 +198,12 @@ class Runner:
         self.show_transcript = transcript
         # The reference runs with mokad's default eviction policy (Redis's is noeviction), so
         # that CONFIG cases compare behaviour, not the choice of default.
-        self.ref = Side("redis", lambda: start_redis("--maxmemory-policy", "allkeys-lru"))
+        same_policy = ("--maxmemory-policy", "allkeys-lru")
+        self.ref = Side("redis", lambda: start_redis(*same_policy))
         try:
-            self.target = Side("mokad", start_mokad)
+            # With MOKAD_TARGET=redis the target is a second redis-server: same settings.
+            target = (lambda: start_mokad(*same_policy)) if os.environ.get("MOKAD_TARGET") == "redis" else start_mokad
+            self.target = Side("mokad", target)
         except Exception:
             self.ref.stop()
             raise
