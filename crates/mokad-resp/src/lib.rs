@@ -13,6 +13,8 @@
 //! independent reference: replies we encode must decode with it, and requests it encodes must
 //! parse with us.
 
+#[cfg(test)]
+mod fuzz;
 mod inline;
 mod number;
 mod reply;

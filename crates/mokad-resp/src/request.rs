@@ -12,7 +12,7 @@ pub const INLINE_MAX_SIZE: usize = 64 * 1024;
 const MULTIBULK_MAX: i64 = i32::MAX as i64;
 
 /// Arguments preallocated for a request array, whatever count it declares.
-const ARGS_PREALLOC: usize = 1024;
+pub(crate) const ARGS_PREALLOC: usize = 1024;
 
 /// One request: the command name and its arguments, each binary-safe.
 ///
@@ -75,6 +75,18 @@ impl RequestParser {
     /// Changes the limits; they apply from the next length header on.
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
+    }
+
+    /// Capacity reserved for the arguments of the request in progress (for the fuzz test).
+    #[cfg(test)]
+    pub(crate) fn partial_capacity(&self) -> usize {
+        self.partial.as_ref().map_or(0, |p| p.args.capacity())
+    }
+
+    /// Arguments of the request in progress received so far (for the fuzz test).
+    #[cfg(test)]
+    pub(crate) fn partial_len(&self) -> usize {
+        self.partial.as_ref().map_or(0, |p| p.args.len())
     }
 
     /// Whether a request has been started but not completed.
