@@ -103,7 +103,6 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
 
 /// Runs a resolved command; the caller holds the locks it needs.
 pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, request: &[Bytes]) -> Reply {
-    server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
     let client = &session.client;
     client.last_active_ms.store(client.created.elapsed().as_millis() as u64, Ordering::Relaxed);
     {
@@ -114,7 +113,10 @@ pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, re
         }
     }
     let mut ctx = Ctx { server, session };
-    (spec.run)(&mut ctx, request)
+    let reply = (spec.run)(&mut ctx, request);
+    // Counted after the command, as Redis does: INFO does not count itself.
+    server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+    reply
 }
 
 /// Under `noeviction`, a command that may grow memory is refused once over the budget.

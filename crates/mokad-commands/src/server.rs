@@ -230,15 +230,13 @@ impl Clients {
     }
 }
 
-/// How replies are sent (CLIENT REPLY).
+/// Whether replies are sent (CLIENT REPLY ON | OFF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
-    /// Every reply is sent.
+    /// Replies are sent.
     On,
     /// No reply is sent.
     Off,
-    /// The next command's reply is not sent.
-    Skip,
 }
 
 /// A transaction being queued.
@@ -264,8 +262,13 @@ pub struct Session {
     pub watch_flag: Arc<WatchFlag>,
     /// Watched keys: database, key, and whether it existed when watched.
     pub watched: Vec<(usize, Bytes, bool)>,
-    /// CLIENT REPLY mode.
+    /// CLIENT REPLY ON or OFF.
     pub reply_mode: ReplyMode,
+    /// CLIENT REPLY SKIP: the next command's reply is not sent.
+    pub skip_next: bool,
+    /// The reply of the command being run is not sent (set from `skip_next` before it runs;
+    /// CLIENT REPLY ON clears it).
+    pub skip_current: bool,
     /// Close the connection after this reply (QUIT, SHUTDOWN).
     pub close: bool,
     /// Send no reply for the command just run (SHUTDOWN closes without one).
@@ -283,6 +286,8 @@ impl Session {
             watch_flag: Arc::new(WatchFlag::default()),
             watched: Vec::new(),
             reply_mode: ReplyMode::On,
+            skip_next: false,
+            skip_current: false,
             close: false,
             drop_reply: false,
         }

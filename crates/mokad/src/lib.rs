@@ -105,14 +105,20 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
             Ok(_) => {}
             Err(e) => return Err(format!("read error: {e}")),
         }
+        // Like Redis, the limit applies to the unparsed input, checked before anything in it runs
+        // (arguments already complete have left the buffer, as Redis moves them to argv).
+        if input.len() as u64 > query_limit {
+            warn!(id = client.id, "closing client that exceeded client-query-buffer-limit");
+            return Err("query buffer limit".into());
+        }
         let mut close = false;
         loop {
             match parser.parse(&mut input) {
                 Ok(Some(request)) => {
-                    let skip = session.reply_mode == ReplyMode::Skip;
+                    session.skip_current = std::mem::take(&mut session.skip_next);
                     let reply = execute(server, session, request);
-                    send(session, skip, &reply, &mut output);
-                    if session.close || server.is_shutting_down() && client.is_killed() {
+                    send(session, &reply, &mut output);
+                    if session.close || client.is_killed() {
                         close = true;
                         break;
                     }
@@ -136,24 +142,15 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         if close {
             return Ok(());
         }
-        if input.len() as u64 > query_limit {
-            warn!(id = client.id, "closing client that exceeded client-query-buffer-limit ({} bytes)", input.len());
-            return Err("query buffer limit".into());
-        }
     }
 }
 
-/// Encodes a reply unless CLIENT REPLY says not to. `skipping` tells whether CLIENT REPLY SKIP
-/// was in force before the command: its reply is dropped unless the command itself turned
-/// replies back on, as Redis does.
-fn send(session: &mut Session, skipping: bool, reply: &Reply, output: &mut BytesMut) {
-    let mode = session.reply_mode;
+/// Encodes a reply unless CLIENT REPLY (OFF, or a SKIP before this command) or the command
+/// itself (SHUTDOWN) says not to.
+fn send(session: &mut Session, reply: &Reply, output: &mut BytesMut) {
     let dropped = std::mem::take(&mut session.drop_reply);
-    if mode == ReplyMode::On && !dropped {
+    if session.reply_mode == ReplyMode::On && !session.skip_current && !dropped {
         reply.encode(session.protocol, output);
-    }
-    if skipping && mode == ReplyMode::Skip {
-        session.reply_mode = ReplyMode::On;
     }
 }
 

@@ -364,9 +364,6 @@ fn many_connections_are_served_concurrently() {
 /// In Redis every CLIENT REPLY SKIP skips the reply of the command after it, even when that
 /// command is another CLIENT REPLY SKIP: SKIP, SKIP, PING, PING answers one PONG.
 #[test]
-#[ignore = "BUG: a CLIENT REPLY SKIP sent while the previous SKIP is pending is lost (mokad resets the \
-            mode to ON after the skipped command, overwriting the new SKIP): \
-            \"CLIENT REPLY SKIP\\r\\nCLIENT REPLY SKIP\\r\\nPING\\r\\nPING\\r\\n\" answers +PONG twice, redis-server once"]
 fn client_reply_skip_twice_skips_the_next_command_too() {
     let server = Server::start();
     let mut raw = server.raw();

@@ -218,8 +218,6 @@ fn sections(text: &str) -> Vec<&str> {
 }
 
 #[test]
-#[ignore = "BUG: INFO default leaves out the Cluster section (cluster_enabled:0), which plain INFO and \
-            Redis 7's INFO default both include"]
 fn info_default_is_plain_info() {
     let server = Server::start();
     let mut raw = server.raw();
@@ -363,9 +361,6 @@ fn reading_an_expired_key_deletes_it_at_once() {
 /// itself: on a fresh server whose only previous commands were the harness's PING and INFO
 /// server, INFO reports 2.
 #[test]
-#[ignore = "BUG: total_commands_processed counts the running INFO itself (mokad increments before \
-            executing, Redis 7 after): on a fresh server, the first INFO on a new connection reports \
-            one more than redis-server (e.g. 1 where Redis reports 0)"]
 fn total_commands_processed_does_not_count_the_running_info() {
     let server = Server::start();
     let mut raw = server.raw();
@@ -529,7 +524,7 @@ fn maxclients_refuses_extra_connections() {
 fn client_query_buffer_limit_closes_the_connection() {
     let server = Server::start_with(&["--client-query-buffer-limit", "1mb"]);
     let mut raw = server.raw();
-    // (8 MB: mokad enforces the limit reliably only well past it; see the ignored test below.)
+    // Well past the limit; the bulk just over it is tested below.
     let value = vec![b'x'; 8_000_000];
     let _ = raw.send(&common::encode(&[b"SET", b"k", &value]));
     // Redis closes without a reply.
@@ -551,9 +546,6 @@ fn client_query_buffer_limit_closes_the_connection() {
 /// Redis closes a client that kills itself right after the reply (CLIENT_CLOSE_AFTER_REPLY):
 /// commands it had pipelined behind CLIENT KILL are not run.
 #[test]
-#[ignore = "BUG: a client that kills itself (CLIENT KILL ID <own id> SKIPME no) still runs the commands \
-            pipelined after CLIENT KILL in the same read (\"CLIENT KILL ... SKIPME no\\r\\nSET after 1\\r\\n\" \
-            answers :1 then +OK and sets the key); redis-server answers :1 and closes without running SET"]
 fn killing_yourself_closes_after_the_reply() {
     let server = Server::start();
     let mut raw = server.raw();
@@ -575,10 +567,6 @@ fn sigint_exits_zero_promptly() {
 /// Redis checks the query buffer against client-query-buffer-limit after every read, before
 /// parsing, so a bulk argument larger than the limit always gets the client closed.
 #[test]
-#[ignore = "BUG: client-query-buffer-limit is checked only after parsing, on what is left unparsed: a \
-            request whose bulk argument is over the limit but arrives in few reads is executed \
-            (with --client-query-buffer-limit 1mb, SET k <1.1 MB> answers +OK about 3 times in 4); \
-            redis-server closes the connection every time"]
 fn client_query_buffer_limit_applies_to_a_bulk_just_over_it() {
     let server = Server::start_with(&["--client-query-buffer-limit", "1mb"]);
     let request = common::encode(&[b"SET", b"k", &vec![b'x'; 1_100_000]]);

@@ -56,6 +56,8 @@ pub(crate) fn reset(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     session.select(0);
     session.set_protocol(Protocol::Resp2);
     session.reply_mode = ReplyMode::On;
+    session.skip_next = false;
+    session.skip_current = false;
     *session.client.name.lock() = None;
     session.client.no_evict.store(false, Ordering::Relaxed);
     session.client.no_touch.store(false, Ordering::Relaxed);
@@ -332,16 +334,21 @@ pub(crate) fn client_no_touch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// CLIENT REPLY ON|OFF|SKIP.
 pub(crate) fn client_reply(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let arg = &args[2];
+    let session = &mut *ctx.session;
     if is(arg, "ON") {
-        ctx.session.reply_mode = ReplyMode::On;
+        session.reply_mode = ReplyMode::On;
+        session.skip_next = false;
+        session.skip_current = false;
         Reply::OK
     } else if is(arg, "OFF") {
-        ctx.session.reply_mode = ReplyMode::Off;
+        session.reply_mode = ReplyMode::Off;
         Reply::OK
     } else if is(arg, "SKIP") {
-        if ctx.session.reply_mode != ReplyMode::Off {
-            ctx.session.reply_mode = ReplyMode::Skip;
+        if session.reply_mode != ReplyMode::Off {
+            session.skip_next = true;
         }
+        // Like OFF, SKIP itself gets no reply.
+        session.drop_reply = true;
         Reply::OK
     } else {
         errors::SYNTAX

@@ -163,7 +163,7 @@ fn average_ttl(storage: &mokad_storage::Storage, db: usize, expires: u64) -> u64
     }
 }
 
-const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
+const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "cluster", "keyspace"];
 
 /// INFO [section ...]: `default`, `all` and `everything` as in Redis.
 pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
@@ -323,7 +323,13 @@ pub(crate) fn command_count(_: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
 
 /// COMMAND LIST.
 pub(crate) fn command_list(_: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
-    Reply::Array(COMMANDS.iter().map(|c| Reply::bulk(c.name)).collect())
+    Reply::Array(
+        COMMANDS
+            .iter()
+            .flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()))
+            .map(|c| Reply::bulk(c.name))
+            .collect(),
+    )
 }
 
 /// COMMAND INFO [command-name ...]: nil for unknown names.
