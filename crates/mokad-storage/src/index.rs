@@ -6,14 +6,19 @@
 //! hash after the last one returned. A key present for a whole scan keeps its hash, so it is
 //! returned exactly once. The index may briefly hold keys that are gone; callers check each key
 //! against the cache.
+//!
+//! Each key also carries its deadline (0 for none), so that the janitor can find expired keys
+//! without reading the cache, which would count as an access for LRU/LFU. The deadline is a
+//! hint: the sweeper removes a key only if its entry is expired.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 
 const BUCKET_BITS: u32 = 10;
-const BUCKETS: usize = 1 << BUCKET_BITS;
+/// Buckets per database.
+pub(crate) const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// The hasher that places keys: seeded once per process, so positions are stable for its life.
 pub(crate) fn key_hasher() -> &'static ahash::RandomState {
@@ -26,7 +31,8 @@ pub(crate) fn hash_key(key: &[u8]) -> u64 {
     key_hasher().hash_one(key)
 }
 
-type Bucket = HashSet<Bytes, ahash::RandomState>;
+/// Keys of a bucket with their deadlines in Unix ms (0: none).
+type Bucket = HashMap<Bytes, u64, ahash::RandomState>;
 
 /// The keys of one database.
 pub(crate) struct KeyIndex {
@@ -42,19 +48,33 @@ impl KeyIndex {
         KeyIndex { buckets: (0..BUCKETS).map(|_| Mutex::new(Bucket::default())).collect() }
     }
 
-    /// Adds `key`, which has just been written to the cache.
-    pub(crate) fn insert(&self, hash: u64, key: &Bytes) {
+    /// Adds `key`, which has just been written to the cache, unless it is there already (a
+    /// concurrent writer then recorded the newer deadline).
+    pub(crate) fn insert(&self, hash: u64, key: &Bytes, deadline: u64) {
+        self.buckets[bucket_of(hash)].lock().entry(key.clone()).or_insert(deadline);
+    }
+
+    /// Records the new deadline of a key that is in the cache.
+    pub(crate) fn set_deadline(&self, hash: u64, key: &Bytes, deadline: u64) {
         let mut bucket = self.buckets[bucket_of(hash)].lock();
-        if !bucket.contains(key) {
-            bucket.insert(key.clone());
+        match bucket.get_mut(key) {
+            Some(d) => *d = deadline,
+            None => {
+                bucket.insert(key.clone(), deadline);
+            }
         }
+    }
+
+    /// Keys of bucket `bucket` whose recorded deadline is at or before `now`.
+    pub(crate) fn expired_in(&self, bucket: usize, now: u64) -> Vec<Bytes> {
+        self.buckets[bucket].lock().iter().filter(|(_, &d)| d != 0 && d <= now).map(|(k, _)| k.clone()).collect()
     }
 
     /// Removes `key` if `gone()` still holds while the bucket is locked. Writers add a key only
     /// after writing it to the cache, so a key written concurrently is never lost.
     pub(crate) fn remove_if(&self, hash: u64, key: &[u8], gone: impl FnOnce() -> bool) {
         let mut bucket = self.buckets[bucket_of(hash)].lock();
-        if bucket.contains(key) && gone() {
+        if bucket.contains_key(key) && gone() {
             bucket.remove(key);
         }
     }
@@ -68,7 +88,7 @@ impl KeyIndex {
         while bucket < BUCKETS {
             let mut keys: Vec<(u64, Bytes)> = self.buckets[bucket]
                 .lock()
-                .iter()
+                .keys()
                 .map(|k| (hash_key(k), k.clone()))
                 .filter(|(h, _)| *h >= from)
                 .collect();
@@ -100,7 +120,7 @@ impl KeyIndex {
     pub(crate) fn all(&self) -> Vec<Bytes> {
         let mut keys = Vec::new();
         for bucket in self.buckets.iter() {
-            keys.extend(bucket.lock().iter().cloned());
+            keys.extend(bucket.lock().keys().cloned());
         }
         keys
     }
@@ -113,7 +133,7 @@ impl KeyIndex {
             let bucket = self.buckets[(start + step) % BUCKETS].lock();
             if !bucket.is_empty() {
                 let skip = (seed >> 32) as usize % bucket.len();
-                return bucket.iter().cycle().skip(skip).take(limit.min(bucket.len())).cloned().collect();
+                return bucket.keys().cycle().skip(skip).take(limit.min(bucket.len())).cloned().collect();
             }
         }
         Vec::new()
@@ -128,7 +148,7 @@ mod tests {
         let index = KeyIndex::new();
         for i in 0..n {
             let key = Bytes::from(format!("key:{i}"));
-            index.insert(hash_key(&key), &key);
+            index.insert(hash_key(&key), &key, 0);
         }
         index
     }
@@ -181,7 +201,7 @@ mod tests {
             // Churn: add and remove other keys between calls.
             for j in 0..20 {
                 let key = Bytes::from(format!("churn:{round}:{j}"));
-                index.insert(hash_key(&key), &key);
+                index.insert(hash_key(&key), &key, 0);
                 let old = Bytes::from(format!("churn:{}:{j}", round.max(1) - 1));
                 index.remove_if(hash_key(&old), &old, || true);
             }

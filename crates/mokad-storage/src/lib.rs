@@ -14,23 +14,26 @@
 //! - FLUSHALL swaps in fresh shards and drops the old ones on a background thread; FLUSHDB
 //!   bumps the database's generation, which hides its entries at once, and a background thread
 //!   removes them. No request pays for mass invalidation.
-//! - A janitor thread runs moka's pending maintenance, so expired entries are removed and
-//!   counted even when no traffic arrives.
+//! - Expiry is mokad's, not moka's. moka is given no expiry policy: its timer wheel expires
+//!   every due entry in one go on whichever request thread runs maintenance, which stalled a
+//!   request for seconds when a million keys shared a deadline. Instead, as in Redis, a read
+//!   that finds an expired entry deletes it at once, and a janitor thread sweeps the key index
+//!   (which records each key's deadline) with a time budget per tick, so expired keys are
+//!   reclaimed without traffic and without stalls.
 
 mod clock;
 mod index;
 mod value;
 mod watch;
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use bytes::Bytes;
 use moka::notification::RemovalCause;
 use moka::ops::compute::Op;
-use moka::policy::Expiry;
 use moka::sync::Cache;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -38,7 +41,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use value::{Entry, Value, ENTRY_OVERHEAD};
 pub use watch::WatchFlag;
 
-use index::{hash_key, KeyIndex};
+use index::{hash_key, KeyIndex, BUCKETS};
 use watch::WatchRegistry;
 
 /// How the keyspace makes room when `maxmemory` is reached.
@@ -156,6 +159,8 @@ struct Database {
     expires: AtomicI64,
     /// Shared by every command, exclusive for EXEC and multi-key atomic commands.
     lock: RwLock<()>,
+    /// Next index bucket the expiry sweep looks at.
+    sweep_cursor: AtomicUsize,
 }
 
 /// State the eviction listener and the janitor reach through a weak reference.
@@ -165,13 +170,13 @@ struct Shared {
     stats: Stats,
     watches: WatchRegistry,
     clock: Arc<dyn Clock>,
+    config: StorageConfig,
+    shard_capacity: Option<u64>,
 }
 
 /// The keyspace: `databases` databases over a set of moka shards.
 pub struct Storage {
     shared: Arc<Shared>,
-    config: StorageConfig,
-    shard_capacity: Option<u64>,
 }
 
 /// Shards used for a budget: one per 64 MiB, at most 16; 16 when unbounded.
@@ -183,36 +188,12 @@ fn shard_count(config: &StorageConfig) -> usize {
     1 << (usize::BITS - 1 - n.leading_zeros())
 }
 
+fn entry_weight(key_len: usize, entry: &Entry) -> u64 {
+    (key_len + entry.value.size() + ENTRY_OVERHEAD) as u64
+}
+
 fn weight(key: &DbKey, stored: &Stored) -> u64 {
-    (key.key.len() + stored.entry.value.size() + ENTRY_OVERHEAD) as u64
-}
-
-/// moka's expiry, derived from each entry's own deadline.
-struct DeadlineExpiry {
-    clock: Arc<dyn Clock>,
-}
-
-impl DeadlineExpiry {
-    fn remaining(&self, stored: &Stored) -> Option<Duration> {
-        let at = stored.entry.expires_at?;
-        Some(Duration::from_millis(at.saturating_sub(self.clock.now_ms())))
-    }
-}
-
-impl Expiry<DbKey, Stored> for DeadlineExpiry {
-    fn expire_after_create(&self, _: &DbKey, value: &Stored, _: std::time::Instant) -> Option<Duration> {
-        self.remaining(value)
-    }
-
-    fn expire_after_update(
-        &self,
-        _: &DbKey,
-        value: &Stored,
-        _: std::time::Instant,
-        _: Option<Duration>,
-    ) -> Option<Duration> {
-        self.remaining(value)
-    }
+    entry_weight(key.key.len(), &stored.entry)
 }
 
 /// What a key looked like when an update began.
@@ -224,92 +205,26 @@ enum Prior {
     Flushed,
 }
 
-impl Storage {
-    /// A keyspace on the system clock.
-    pub fn new(config: StorageConfig) -> Self {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// A keyspace reading time from `clock`.
-    pub fn with_clock(config: StorageConfig, clock: Arc<dyn Clock>) -> Self {
-        let shards = shard_count(&config);
-        let shard_capacity = match config.policy {
-            EvictionPolicy::NoEviction => None,
-            _ if config.maxmemory == 0 => None,
-            _ => Some((config.maxmemory / shards as u64).max(1)),
-        };
-        let shared = Arc::new_cyclic(|weak: &Weak<Shared>| Shared {
-            dbs: (0..config.databases.max(1))
-                .map(|_| Database {
-                    generation: AtomicU64::new(0),
-                    index: ArcSwap::from_pointee(KeyIndex::new()),
-                    keys: AtomicI64::new(0),
-                    expires: AtomicI64::new(0),
-                    lock: RwLock::new(()),
-                })
-                .collect(),
-            shards: (0..shards)
-                .map(|_| ArcSwap::from_pointee(build_shard(weak.clone(), &clock, &config, shard_capacity)))
-                .collect(),
-            stats: Stats::default(),
-            watches: WatchRegistry::default(),
-            clock: clock.clone(),
-        });
-        spawn_janitor(Arc::downgrade(&shared));
-        Storage { shared, config, shard_capacity }
-    }
-
-    /// The settings this keyspace was built with.
-    pub fn config(&self) -> &StorageConfig {
-        &self.config
-    }
-
-    /// Number of databases.
-    pub fn databases(&self) -> usize {
-        self.shared.dbs.len()
-    }
-
-    /// Milliseconds since the Unix epoch, by the storage's clock.
-    pub fn now_ms(&self) -> u64 {
-        self.shared.clock.now_ms()
-    }
-
-    /// The counters INFO reports.
-    pub fn stats(&self) -> &Stats {
-        &self.shared.stats
-    }
-
+impl Shared {
     fn shard(&self, hash: u64) -> arc_swap::Guard<Arc<Shard>> {
-        let shards = &self.shared.shards;
-        shards[(hash as usize) & (shards.len() - 1)].load()
+        self.shards[(hash as usize) & (self.shards.len() - 1)].load()
     }
 
-    /// Reads a live key, counting a keyspace hit or miss. A key found past its deadline is
-    /// removed and counted as expired.
-    pub fn get(&self, db: usize, key: &Bytes) -> Option<Entry> {
-        let found = self.peek(db, key);
-        Stats::bump(if found.is_some() { &self.shared.stats.keyspace_hits } else { &self.shared.stats.keyspace_misses });
-        found
+    fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
     }
 
-    /// Reads a live key without touching the hit and miss counters.
-    pub fn peek(&self, db: usize, key: &Bytes) -> Option<Entry> {
+    fn peek(&self, db: usize, key: &Bytes) -> Option<Entry> {
         let hash = hash_key(key);
         let stored = self.shard(hash).cache.get(&DbKey { db: db as u32, key: key.clone() })?;
-        if stored.generation != self.shared.dbs[db].generation.load(Ordering::Acquire) {
+        if stored.generation != self.dbs[db].generation.load(Ordering::Acquire) {
             return None;
         }
         if stored.entry.is_expired(self.now_ms()) {
-            // Delete it now, so that counts and memory follow, as Redis's lazy expiry does.
             let _ = self.update(db, key, |_| (Change::Keep, ()));
             return None;
         }
         Some(stored.entry)
-    }
-
-    /// Whether a live key exists (no hit or miss counted).
-    pub fn exists(&self, db: usize, key: &Bytes) -> bool {
-        self.peek(db, key).is_some()
     }
 
     /// Atomically reads and changes one key.
@@ -317,15 +232,16 @@ impl Storage {
     /// `decide` sees the live entry (`None` when the key is absent, expired or flushed) and
     /// returns what to do plus a result for the caller. No other write to the key can happen
     /// between the read and the change. An expired entry is removed even when `decide` keeps it.
-    pub fn update<R>(
+    fn update<R>(
         &self,
         db: usize,
         key: &[u8],
         decide: impl FnOnce(Option<&Entry>) -> (Change, R),
     ) -> Result<R, StorageError> {
-        let database = &self.shared.dbs[db];
+        let database = &self.dbs[db];
         let hash = hash_key(key);
         let shard = self.shard(hash);
+        let index = database.index.load();
         let generation = database.generation.load(Ordering::Acquire);
         let now = self.now_ms();
         let db_key = DbKey { db: db as u32, key: Bytes::copy_from_slice(key) };
@@ -355,6 +271,13 @@ impl Storage {
                         refused = true;
                         Op::Nop
                     } else {
+                        if let (Prior::Live { .. }, Some(old)) = (prior, &current) {
+                            // Under the key's lock, so concurrent writers record deadlines in
+                            // the order they wrote them. New keys are indexed after the write.
+                            if old.entry.expires_at != stored.entry.expires_at {
+                                index.set_deadline(hash, &db_key.key, stored.entry.expires_at.unwrap_or(0));
+                            }
+                        }
                         applied = Change::Put(stored.entry.clone());
                         Op::Put(stored)
                     }
@@ -374,37 +297,158 @@ impl Storage {
         if refused {
             return Err(StorageError::TooLarge);
         }
-        self.account(db, hash, &shard, &db_key, prior, &applied);
+        self.account(db, hash, &shard, &index, &db_key, prior, &applied);
         Ok(outcome.expect("decide ran"))
     }
 
     /// Updates counters, the key index and watchers after a write.
-    fn account(&self, db: usize, hash: u64, shard: &Shard, key: &DbKey, prior: Prior, applied: &Change) {
-        let database = &self.shared.dbs[db];
+    #[allow(clippy::too_many_arguments)]
+    fn account(&self, db: usize, hash: u64, shard: &Shard, index: &KeyIndex, key: &DbKey, prior: Prior, applied: &Change) {
+        let database = &self.dbs[db];
         let (old_key, old_ttl) = match prior {
             Prior::Live { ttl } | Prior::Expired { ttl } => (1, i64::from(ttl)),
             Prior::Absent | Prior::Flushed => (0, 0),
         };
         if matches!(prior, Prior::Expired { .. }) && *applied != Change::Keep {
-            Stats::bump(&self.shared.stats.expired_keys);
+            Stats::bump(&self.stats.expired_keys);
         }
         match applied {
             Change::Keep => return,
             Change::Put(entry) => {
-                shard.bytes.fetch_add(weight(key, &Stored { entry: entry.clone(), generation: 0 }) as i64, Ordering::Relaxed);
+                shard.bytes.fetch_add(entry_weight(key.key.len(), entry) as i64, Ordering::Relaxed);
                 database.keys.fetch_add(1 - old_key, Ordering::Relaxed);
                 database.expires.fetch_add(i64::from(entry.expires_at.is_some()) - old_ttl, Ordering::Relaxed);
                 if !matches!(prior, Prior::Live { .. }) {
-                    database.index.load().insert(hash, &key.key);
+                    index.insert(hash, &key.key, entry.expires_at.unwrap_or(0));
                 }
             }
             Change::Remove => {
                 database.keys.fetch_sub(old_key, Ordering::Relaxed);
                 database.expires.fetch_sub(old_ttl, Ordering::Relaxed);
-                database.index.load().remove_if(hash, &key.key, || !shard.cache.contains_key(key));
+                index.remove_if(hash, &key.key, || !shard.cache.contains_key(key));
             }
         }
-        self.shared.watches.touch(db, &key.key);
+        self.watches.touch(db, &key.key);
+    }
+
+    /// Deletes expired keys found through the index's deadlines until `budget` has passed,
+    /// continuing each database where the previous sweep stopped. Returns how many it deleted.
+    fn sweep_expired(&self, budget: Duration) -> usize {
+        let started = Instant::now();
+        let now = self.now_ms();
+        let mut removed = 0;
+        for (db, database) in self.dbs.iter().enumerate() {
+            if database.expires.load(Ordering::Relaxed) <= 0 {
+                continue;
+            }
+            let index = database.index.load();
+            let start = database.sweep_cursor.load(Ordering::Relaxed);
+            for step in 0..BUCKETS {
+                let bucket = (start + step) % BUCKETS;
+                for key in index.expired_in(bucket, now) {
+                    let _ = self.update(db, &key, |_| (Change::Keep, ()));
+                    removed += 1;
+                }
+                if started.elapsed() >= budget {
+                    database.sweep_cursor.store((bucket + 1) % BUCKETS, Ordering::Relaxed);
+                    return removed;
+                }
+            }
+        }
+        removed
+    }
+
+}
+
+impl Storage {
+    /// A keyspace on the system clock.
+    pub fn new(config: StorageConfig) -> Self {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// A keyspace reading time from `clock`.
+    pub fn with_clock(config: StorageConfig, clock: Arc<dyn Clock>) -> Self {
+        let shards = shard_count(&config);
+        let shard_capacity = match config.policy {
+            EvictionPolicy::NoEviction => None,
+            _ if config.maxmemory == 0 => None,
+            _ => Some((config.maxmemory / shards as u64).max(1)),
+        };
+        let shared = Arc::new_cyclic(|weak: &Weak<Shared>| Shared {
+            dbs: (0..config.databases.max(1))
+                .map(|_| Database {
+                    generation: AtomicU64::new(0),
+                    index: ArcSwap::from_pointee(KeyIndex::new()),
+                    keys: AtomicI64::new(0),
+                    expires: AtomicI64::new(0),
+                    lock: RwLock::new(()),
+                    sweep_cursor: AtomicUsize::new(0),
+                })
+                .collect(),
+            shards: (0..shards)
+                .map(|_| ArcSwap::from_pointee(build_shard(weak.clone(), &config, shard_capacity)))
+                .collect(),
+            stats: Stats::default(),
+            watches: WatchRegistry::default(),
+            clock,
+            config,
+            shard_capacity,
+        });
+        spawn_janitor(Arc::downgrade(&shared));
+        Storage { shared }
+    }
+
+    /// The settings this keyspace was built with.
+    pub fn config(&self) -> &StorageConfig {
+        &self.shared.config
+    }
+
+    /// Number of databases.
+    pub fn databases(&self) -> usize {
+        self.shared.dbs.len()
+    }
+
+    /// Milliseconds since the Unix epoch, by the storage's clock.
+    pub fn now_ms(&self) -> u64 {
+        self.shared.clock.now_ms()
+    }
+
+    /// The counters INFO reports.
+    pub fn stats(&self) -> &Stats {
+        &self.shared.stats
+    }
+
+    /// Reads a live key, counting a keyspace hit or miss. A key found past its deadline is
+    /// removed and counted as expired.
+    pub fn get(&self, db: usize, key: &Bytes) -> Option<Entry> {
+        let found = self.peek(db, key);
+        Stats::bump(if found.is_some() { &self.shared.stats.keyspace_hits } else { &self.shared.stats.keyspace_misses });
+        found
+    }
+
+    /// Reads a live key without touching the hit and miss counters. A key found past its
+    /// deadline is deleted at once, as Redis's lazy expiry does.
+    pub fn peek(&self, db: usize, key: &Bytes) -> Option<Entry> {
+        self.shared.peek(db, key)
+    }
+
+    /// Whether a live key exists (no hit or miss counted).
+    pub fn exists(&self, db: usize, key: &Bytes) -> bool {
+        self.peek(db, key).is_some()
+    }
+
+    /// Atomically reads and changes one key.
+    ///
+    /// `decide` sees the live entry (`None` when the key is absent, expired or flushed) and
+    /// returns what to do plus a result for the caller. No other write to the key can happen
+    /// between the read and the change. An expired entry is removed even when `decide` keeps it.
+    pub fn update<R>(
+        &self,
+        db: usize,
+        key: &[u8],
+        decide: impl FnOnce(Option<&Entry>) -> (Change, R),
+    ) -> Result<R, StorageError> {
+        self.shared.update(db, key, decide)
     }
 
     /// Deletes a key; returns the entry it held if it was live.
@@ -429,7 +473,8 @@ impl Storage {
 
     /// Whether the budget is exceeded: with `noeviction`, writes that may grow memory fail.
     pub fn over_maxmemory(&self) -> bool {
-        self.config.maxmemory > 0 && self.used_memory() > self.config.maxmemory
+        let maxmemory = self.shared.config.maxmemory;
+        maxmemory > 0 && self.used_memory() > maxmemory
     }
 
     /// Removes every key of `db`. The keys disappear at once; their memory is reclaimed on a
@@ -478,7 +523,7 @@ impl Storage {
             .shards
             .iter()
             .map(|slot| {
-                slot.swap(Arc::new(build_shard(weak.clone(), &self.shared.clock, &self.config, self.shard_capacity)))
+                slot.swap(Arc::new(build_shard(weak.clone(), &self.shared.config, self.shared.shard_capacity)))
             })
             .collect();
         std::thread::Builder::new().name("mokad-flushall".into()).spawn(move || drop(old)).expect("spawn flush thread");
@@ -545,6 +590,12 @@ impl Storage {
         self.shared.watches.unwatch(db, key, flag);
     }
 
+    /// Deletes expired keys for up to `budget` (the janitor does this every tick); returns how
+    /// many it deleted.
+    pub fn sweep_expired(&self, budget: Duration) -> usize {
+        self.shared.sweep_expired(budget)
+    }
+
     /// Runs moka's pending housekeeping now (the janitor does it periodically).
     pub fn run_pending_tasks(&self) {
         for shard in &self.shared.shards {
@@ -553,12 +604,11 @@ impl Storage {
     }
 }
 
-fn build_shard(shared: Weak<Shared>, clock: &Arc<dyn Clock>, config: &StorageConfig, capacity: Option<u64>) -> Shard {
+fn build_shard(shared: Weak<Shared>, config: &StorageConfig, capacity: Option<u64>) -> Shard {
     let bytes = Arc::new(AtomicI64::new(0));
     let listener_bytes = bytes.clone();
     let mut builder = Cache::builder()
         .weigher(|k: &DbKey, v: &Stored| u32::try_from(weight(k, v)).unwrap_or(u32::MAX))
-        .expire_after(DeadlineExpiry { clock: clock.clone() })
         .eviction_listener(move |key: Arc<DbKey>, stored: Stored, cause: RemovalCause| {
             listener_bytes.fetch_sub(weight(&key, &stored) as i64, Ordering::Relaxed);
             if matches!(cause, RemovalCause::Expired | RemovalCause::Size) {
@@ -593,13 +643,22 @@ fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored, cause: RemovalCause
     shared.watches.touch(db, &key.key);
 }
 
-/// Runs moka's maintenance every 100 ms so that expiry happens without traffic.
+/// How often the janitor runs.
+const JANITOR_TICK: Duration = Duration::from_millis(100);
+
+/// Time the janitor may spend deleting expired keys per tick: a quarter of a core, the share
+/// Redis's active expiry cycle allows itself.
+const SWEEP_BUDGET: Duration = Duration::from_millis(25);
+
+/// Every tick, deletes expired keys (within a time budget) and runs moka's pending
+/// maintenance, so that memory is reclaimed without traffic.
 fn spawn_janitor(shared: Weak<Shared>) {
     std::thread::Builder::new()
         .name("mokad-janitor".into())
         .spawn(move || loop {
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(JANITOR_TICK);
             let Some(shared) = shared.upgrade() else { return };
+            shared.sweep_expired(SWEEP_BUDGET);
             for shard in &shared.shards {
                 shard.load().cache.run_pending_tasks();
             }

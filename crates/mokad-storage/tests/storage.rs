@@ -221,3 +221,40 @@ fn should_evict_to_stay_within_maxmemory_with_lru() {
     // LRU admits the newest key.
     assert!(get(&s, 0, "key:19999").is_some());
 }
+
+#[test]
+fn should_sweep_expired_keys_that_nobody_reads() {
+    let (s, clock) = storage();
+    for i in 0..5000 {
+        set(&s, 0, &format!("short:{i}"), "v", Some(T0 + 1000));
+        set(&s, 0, &format!("long:{i}"), "v", Some(T0 + 60_000));
+    }
+    set(&s, 0, "forever", "v", None);
+    clock.advance(1000);
+    // The janitor thread sweeps too; either way every short key must go, and nothing else.
+    for _ in 0..100 {
+        s.sweep_expired(std::time::Duration::from_millis(50));
+        if s.dbsize(0) == 5001 {
+            break;
+        }
+    }
+    assert_eq!(s.dbsize(0), 5001);
+    assert_eq!(s.expires_count(0), 5000);
+    assert_eq!(s.stats().expired_keys.load(std::sync::atomic::Ordering::Relaxed), 5000);
+    assert!(get(&s, 0, "long:1").is_some() && get(&s, 0, "forever").is_some());
+}
+
+#[test]
+fn should_follow_a_changed_deadline_when_sweeping() {
+    let (s, clock) = storage();
+    set(&s, 0, "k", "v", Some(T0 + 100));
+    // PERSIST-like rewrite: no deadline any more.
+    s.update(0, b"k", |old| (Change::Put(Entry { value: old.unwrap().value.clone(), expires_at: None }), ())).unwrap();
+    set(&s, 0, "j", "v", None);
+    // EXPIRE-like rewrite: a deadline appears.
+    s.update(0, b"j", |old| (Change::Put(Entry { value: old.unwrap().value.clone(), expires_at: Some(T0 + 100) }), ())).unwrap();
+    clock.advance(200);
+    s.sweep_expired(std::time::Duration::from_millis(50));
+    assert_eq!(s.dbsize(0), 1);
+    assert!(get(&s, 0, "k").is_some());
+}
