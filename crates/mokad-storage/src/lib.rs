@@ -611,9 +611,11 @@ fn build_shard(shared: Weak<Shared>, config: &StorageConfig, capacity: Option<u6
         .weigher(|k: &DbKey, v: &Stored| u32::try_from(weight(k, v)).unwrap_or(u32::MAX))
         .eviction_listener(move |key: Arc<DbKey>, stored: Stored, cause: RemovalCause| {
             listener_bytes.fetch_sub(weight(&key, &stored) as i64, Ordering::Relaxed);
-            if matches!(cause, RemovalCause::Expired | RemovalCause::Size) {
+            // moka has no expiry policy, so Size (eviction or refused admission) is the only
+            // removal it makes by itself; the others come from mokad's own writes.
+            if cause == RemovalCause::Size {
                 if let Some(shared) = shared.upgrade() {
-                    on_evicted(&shared, &key, &stored, cause);
+                    on_evicted(&shared, &key, &stored);
                 }
             }
         })
@@ -627,14 +629,14 @@ fn build_shard(shared: Weak<Shared>, config: &StorageConfig, capacity: Option<u6
     Shard { cache: builder.build_with_hasher(ahash::RandomState::new()), bytes }
 }
 
-/// Bookkeeping for an entry moka removed by itself (deadline passed, or evicted for room).
-fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored, cause: RemovalCause) {
+/// Bookkeeping for an entry moka evicted (or refused) to stay within the budget.
+fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored) {
     let db = key.db as usize;
     let database = &shared.dbs[db];
     if stored.generation != database.generation.load(Ordering::Acquire) {
         return;
     }
-    Stats::bump(if cause == RemovalCause::Expired { &shared.stats.expired_keys } else { &shared.stats.evicted_keys });
+    Stats::bump(&shared.stats.evicted_keys);
     database.keys.fetch_sub(1, Ordering::Relaxed);
     database.expires.fetch_sub(i64::from(stored.entry.expires_at.is_some()), Ordering::Relaxed);
     let hash = hash_key(&key.key);
