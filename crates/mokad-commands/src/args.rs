@@ -53,20 +53,6 @@ pub fn parse_int(arg: &[u8]) -> Result<i64, Reply> {
     parse_i64(arg).ok_or(errors::NOT_INTEGER)
 }
 
-/// Parses a float as Redis's `string2ld` does: no spaces, no trailing characters, no NaN.
-pub fn parse_float(arg: &[u8]) -> Option<f64> {
-    let text = std::str::from_utf8(arg).ok()?;
-    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) || text.ends_with(|c: char| c.is_ascii_whitespace()) {
-        return None;
-    }
-    let value: f64 = text.parse().ok()?;
-    if value.is_nan() {
-        None
-    } else {
-        Some(value)
-    }
-}
-
 /// Whether `arg` equals `word`, ignoring ASCII case.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())

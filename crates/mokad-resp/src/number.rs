@@ -35,28 +35,6 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     }
 }
 
-/// Formats a double as Redis does for human-facing replies such as INCRBYFLOAT: the shortest
-/// representation that reads back to the same value, with no exponent and no trailing zeros.
-pub fn format_double(value: f64) -> String {
-    if value.is_infinite() {
-        return if value > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if value == 0.0 {
-        // Redis prints -0 as "0" for INCRBYFLOAT results.
-        return "0".into();
-    }
-    let shortest = format!("{value}");
-    // Redis prints 17 decimals at most ("%.17Lf", then trims zeros).
-    match shortest.split_once('.') {
-        Some((_, fraction)) if fraction.len() > 17 => {
-            let fixed = format!("{value:.17}");
-            let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
-            if trimmed == "-0" { "0".into() } else { trimmed.into() }
-        }
-        _ => shortest,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,16 +48,5 @@ mod tests {
         for bad in [&b""[..], b"+1", b" 1", b"1 ", b"01", b"-0", b"-", b"1a", b"9223372036854775808", b"1.0"] {
             assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
-    }
-
-    #[test]
-    fn should_format_doubles_without_exponent_or_trailing_zeros() {
-        assert_eq!(format_double(10.5 + 0.1), "10.6");
-        assert_eq!(format_double(5000.0), "5000");
-        assert_eq!(format_double(1e20), "100000000000000000000");
-        assert_eq!(format_double(-0.0), "0");
-        assert_eq!(format_double(f64::INFINITY), "inf");
-        assert_eq!(format_double(1e-20), "0");
-        assert_eq!(format_double(0.5), "0.5");
     }
 }

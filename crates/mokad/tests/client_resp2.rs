@@ -183,10 +183,6 @@ fn incrbyfloat_formats_like_redis() {
 /// Redis computes INCRBYFLOAT in `long double` (80-bit on x86-64) and prints `%.17Lf` with
 /// trailing zeros trimmed, so 0.1 + 0.2 is "0.3" and 1e308 + 1e308 is a 309-digit number.
 #[test]
-#[ignore = "BUG: INCRBYFLOAT uses f64 where Redis uses long double: SET f 0.1; INCRBYFLOAT f 0.2 answers \
-            \"0.30000000000000004\" (Redis 7: \"0.3\"); SET h 1.1; INCRBYFLOAT h 2.2 answers \"3.3000000000000003\" \
-            (Redis: \"3.3\"); INCRBYFLOAT g 1e308 on 1e308, or INCRBYFLOAT z 1e400, answers \
-            \"ERR increment would produce NaN or Infinity\" where Redis succeeds"]
 fn incrbyfloat_uses_long_double_precision_like_redis() {
     let server = Server::start();
     let mut c = server.conn();

@@ -1,13 +1,14 @@
 //! String commands: GET, SET and its family, counters, ranges.
 
 use bytes::{Bytes, BytesMut};
-use mokad_resp::{format_double, parse_i64, Reply};
+use mokad_resp::{parse_i64, Reply};
 use mokad_storage::Change;
 
 use super::{as_string, owned, read_string, string_entry, update};
-use crate::args::{is, parse_float, parse_int, Args};
+use crate::args::{is, parse_int, Args};
 use crate::dispatch::Ctx;
 use crate::errors;
+use crate::long_double::{self, Float as _};
 
 /// When a write applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,25 +370,26 @@ pub(crate) fn decrby(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     }
 }
 
-/// INCRBYFLOAT key increment: the new value as a bulk string.
+/// INCRBYFLOAT key increment: the new value as a bulk string, computed in x87 long double
+/// precision and printed as Redis does (see [`long_double`]).
 pub(crate) fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let Some(delta) = parse_float(&args[2]) else { return errors::NOT_FLOAT };
+    let Some(delta) = long_double::parse(&args[2]) else { return errors::NOT_FLOAT };
     update(ctx, &args[1], |old| {
         let (current, expires_at) = match old {
-            None => (0.0, None),
+            None => (long_double::LongDouble::ZERO, None),
             Some(entry) => match as_string(&entry.value) {
-                Ok(s) => match parse_float(s) {
+                Ok(s) => match long_double::parse(s) {
                     Some(n) => (n, entry.expires_at),
                     None => return (Change::Keep, errors::NOT_FLOAT),
                 },
                 Err(wrongtype) => return (Change::Keep, wrongtype),
             },
         };
-        let sum = current + delta;
-        if !sum.is_finite() {
+        let sum = long_double::add(current, delta);
+        if !long_double::is_finite(sum) {
             return (Change::Keep, errors::NAN_OR_INFINITY);
         }
-        let text = Bytes::from(format_double(sum));
+        let text = Bytes::from(long_double::format_human(sum));
         (Change::Put(string_entry(text.clone(), expires_at)), Reply::Bulk(text))
     })
 }
