@@ -20,6 +20,14 @@ pub(crate) fn as_string(value: &Value) -> Result<&Bytes, Reply> {
     }
 }
 
+/// The string an entry holds (empty when there is none) and its deadline, or WRONGTYPE.
+pub(crate) fn string_and_deadline(old: Option<&Entry>) -> Result<(Bytes, Option<u64>), Reply> {
+    match old {
+        None => Ok((Bytes::new(), None)),
+        Some(entry) => Ok((as_string(&entry.value)?.clone(), entry.expires_at)),
+    }
+}
+
 /// Reads a live string key (counting a hit or miss): `Ok(None)` when absent.
 pub(crate) fn read_string(ctx: &Ctx<'_>, key: &Bytes) -> Result<Option<Bytes>, Reply> {
     match ctx.server.storage.get(ctx.session.db, key) {

@@ -4,7 +4,7 @@ use bytes::{Bytes, BytesMut};
 use mokad_resp::{parse_i64, Reply};
 use mokad_storage::Change;
 
-use super::{as_string, owned, read_string, string_entry, update};
+use super::{as_string, owned, read_string, string_and_deadline, string_entry, update};
 use crate::args::{is, parse_int, Args};
 use crate::dispatch::Ctx;
 use crate::errors;
@@ -305,12 +305,9 @@ pub(crate) fn append(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let max = max_string(ctx);
     let suffix = &args[2];
     update(ctx, &args[1], |old| {
-        let (current, expires_at) = match old {
-            None => (Bytes::new(), None),
-            Some(entry) => match as_string(&entry.value) {
-                Ok(s) => (s.clone(), entry.expires_at),
-                Err(wrongtype) => return (Change::Keep, wrongtype),
-            },
+        let (current, expires_at) = match string_and_deadline(old) {
+            Ok(found) => found,
+            Err(wrongtype) => return (Change::Keep, wrongtype),
         };
         if (current.len() + suffix.len()) as u64 > max {
             return (Change::Keep, errors::STRING_TOO_LONG);
@@ -431,12 +428,9 @@ pub(crate) fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let patch = &args[3];
     let max = max_string(ctx);
     update(ctx, &args[1], |old| {
-        let (current, expires_at) = match old {
-            None => (Bytes::new(), None),
-            Some(entry) => match as_string(&entry.value) {
-                Ok(s) => (s.clone(), entry.expires_at),
-                Err(wrongtype) => return (Change::Keep, wrongtype),
-            },
+        let (current, expires_at) = match string_and_deadline(old) {
+            Ok(found) => found,
+            Err(wrongtype) => return (Change::Keep, wrongtype),
         };
         if patch.is_empty() {
             return (Change::Keep, Reply::Integer(current.len() as i64));
