@@ -41,16 +41,27 @@ ensure_venv() {
 }
 
 failures=()
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
 run() {
     local name=$1
     shift
     log "$name"
-    if "$@"; then
+    if "$@" 2>&1 | tee "$LOGS/$(echo "$name" | tr -c 'a-zA-Z0-9\n' _).log"; then
         echo "---- $name: ok"
     else
         echo "---- $name: FAILED"
         failures+=("$name")
     fi
+}
+
+# Sums the tests every suite ran, from the runners' own summary lines.
+count_tests() {
+    cat "$LOGS"/*.log | awk '
+        /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;/) p += $i; if ($(i+1) ~ /^failed;/) f += $i } }
+        /^[0-9]+ (passed|failed).* in [0-9.]+s/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^(failed|errors?)/) f += $i } }
+        /^(Redis backend|Other cache) tests/ { for (i = 1; i <= NF; i++) { if ($i == "passed") p += $(i+1); if ($i == "failed") f += $(i+1) } }
+        END { printf "total: %d passed, %d failed\n", p, f }'
 }
 
 ensure_debian_packages || { echo "could not install redis-server/redis-tools"; exit 1; }
@@ -68,7 +79,9 @@ run "Django 5.2 cache test suite" .venv/bin/python tests/django/run_django_suite
 log "summary"
 if [ ${#failures[@]} -eq 0 ]; then
     echo "all suites passed"
+    count_tests
     exit 0
 fi
-printf 'failed: %s\n' "${failures[@]}"
+printf 'failed suite: %s\n' "${failures[@]}"
+count_tests
 exit 1
