@@ -48,13 +48,8 @@ impl KeyIndex {
         KeyIndex { buckets: (0..BUCKETS).map(|_| Mutex::new(Bucket::default())).collect() }
     }
 
-    /// Adds `key`, which has just been written to the cache, unless it is there already (a
-    /// concurrent writer then recorded the newer deadline).
-    pub(crate) fn insert(&self, hash: u64, key: &Bytes, deadline: u64) {
-        self.buckets[bucket_of(hash)].lock().entry(key.clone()).or_insert(deadline);
-    }
-
-    /// Records the new deadline of a key that is in the cache.
+    /// Adds `key` (just written to the cache) with its deadline, or records its new deadline.
+    /// Callers hold the key's write lock, so a key's updates arrive in write order.
     pub(crate) fn set_deadline(&self, hash: u64, key: &Bytes, deadline: u64) {
         let mut bucket = self.buckets[bucket_of(hash)].lock();
         match bucket.get_mut(key) {
@@ -148,7 +143,7 @@ mod tests {
         let index = KeyIndex::new();
         for i in 0..n {
             let key = Bytes::from(format!("key:{i}"));
-            index.insert(hash_key(&key), &key, 0);
+            index.set_deadline(hash_key(&key), &key, 0);
         }
         index
     }
@@ -201,7 +196,7 @@ mod tests {
             // Churn: add and remove other keys between calls.
             for j in 0..20 {
                 let key = Bytes::from(format!("churn:{round}:{j}"));
-                index.insert(hash_key(&key), &key, 0);
+                index.set_deadline(hash_key(&key), &key, 0);
                 let old = Bytes::from(format!("churn:{}:{j}", round.max(1) - 1));
                 index.remove_if(hash_key(&old), &old, || true);
             }
