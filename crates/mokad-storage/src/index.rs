@@ -60,6 +60,11 @@ impl KeyIndex {
         }
     }
 
+    /// Whether `key` is in the index.
+    pub(crate) fn contains(&self, key: &[u8]) -> bool {
+        self.buckets[bucket_of(hash_key(key))].lock().contains_key(key)
+    }
+
     /// Keys of bucket `bucket` whose recorded deadline is at or before `now`.
     pub(crate) fn expired_in(&self, bucket: usize, now: u64) -> Vec<Bytes> {
         self.buckets[bucket].lock().iter().filter(|(_, &d)| d != 0 && d <= now).map(|(k, _)| k.clone()).collect()

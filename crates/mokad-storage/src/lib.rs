@@ -515,12 +515,14 @@ impl Storage {
 
     /// Removes every key of every database; the old caches are dropped on a background thread.
     pub fn flush_all(&self) {
+        let mut old_indexes = Vec::with_capacity(self.shared.dbs.len());
         for (db, database) in self.shared.dbs.iter().enumerate() {
             let old_index = database.index.swap(Arc::new(KeyIndex::new()));
             database.generation.fetch_add(1, Ordering::AcqRel);
             database.keys.store(0, Ordering::Relaxed);
             database.expires.store(0, Ordering::Relaxed);
             self.touch_flushed_watches(db, &old_index);
+            old_indexes.push(old_index);
         }
         let weak = Arc::downgrade(&self.shared);
         let old: Vec<Arc<Shard>> = self
@@ -531,12 +533,17 @@ impl Storage {
                 slot.swap(Arc::new(build_shard(weak.clone(), &self.shared.config, self.shared.shard_capacity)))
             })
             .collect();
-        std::thread::Builder::new().name("mokad-flushall".into()).spawn(move || drop(old)).expect("spawn flush thread");
+        // Freeing a million entries takes a second or more: never on the request path.
+        std::thread::Builder::new()
+            .name("mokad-flushall".into())
+            .spawn(move || drop((old, old_indexes)))
+            .expect("spawn flush thread");
     }
 
+    /// Marks dirty the watchers of keys that existed in a flushed database: one index look-up
+    /// per watched key, nothing per key of the database.
     fn touch_flushed_watches(&self, db: usize, old_index: &KeyIndex) {
-        let keys: std::collections::HashSet<Bytes> = old_index.all().into_iter().collect();
-        self.shared.watches.touch_db(db, |key| keys.contains(key));
+        self.shared.watches.touch_db(db, |key| old_index.contains(key));
     }
 
     /// One page of a SCAN: live keys with their entries, and the cursor to continue from.
@@ -650,24 +657,32 @@ fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored) {
     shared.watches.touch(db, &key.key);
 }
 
-/// How often the janitor runs.
-const JANITOR_TICK: Duration = Duration::from_millis(100);
+/// How often the janitor sweeps expired keys.
+const JANITOR_TICK: Duration = Duration::from_millis(10);
 
-/// Time the janitor may spend deleting expired keys per tick: a quarter of a core, the share
-/// Redis's active expiry cycle allows itself.
-const SWEEP_BUDGET: Duration = Duration::from_millis(25);
+/// Time one sweep may take: a fifth of a core at most, close to the quarter Redis's active
+/// expiry cycle allows itself, and in slices short enough that a server sharing one core with
+/// its janitor delays a request by at most about this much.
+const SWEEP_BUDGET: Duration = Duration::from_millis(2);
 
-/// Every tick, deletes expired keys (within a time budget) and runs moka's pending
-/// maintenance, so that memory is reclaimed without traffic.
+/// Ticks between runs of moka's pending maintenance.
+const MAINTENANCE_EVERY: u32 = 10;
+
+/// Deletes expired keys in short time-boxed slices and runs moka's pending maintenance, so
+/// that memory is reclaimed without traffic and without long pauses.
 fn spawn_janitor(shared: Weak<Shared>) {
     std::thread::Builder::new()
         .name("mokad-janitor".into())
-        .spawn(move || loop {
-            std::thread::sleep(JANITOR_TICK);
-            let Some(shared) = shared.upgrade() else { return };
-            shared.sweep_expired(SWEEP_BUDGET);
-            for shard in &shared.shards {
-                shard.load().cache.run_pending_tasks();
+        .spawn(move || {
+            for tick in 0u32.. {
+                std::thread::sleep(JANITOR_TICK);
+                let Some(shared) = shared.upgrade() else { return };
+                shared.sweep_expired(SWEEP_BUDGET);
+                if tick % MAINTENANCE_EVERY == 0 {
+                    for shard in &shared.shards {
+                        shard.load().cache.run_pending_tasks();
+                    }
+                }
             }
         })
         .expect("spawn janitor thread");
