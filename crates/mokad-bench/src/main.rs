@@ -164,7 +164,22 @@ pub fn machine_info(opts: &Options) -> Vec<(String, String)> {
         .and_then(|s| s.lines().next().map(|l| l.trim_start_matches("MemTotal:").trim().to_string()))
         .unwrap_or_default();
     let commit = cmd_output("git", &["rev-parse", "--short=12", "HEAD"]);
-    let dirty = !cmd_output("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    // Uncommitted changes to the server's code (the benchmark's own files do not count).
+    let dirty = !cmd_output(
+        "git",
+        &[
+            "status",
+            "--porcelain",
+            "--",
+            "crates/mokad",
+            "crates/mokad-resp",
+            "crates/mokad-storage",
+            "crates/mokad-commands",
+            "Cargo.toml",
+            "Cargo.lock",
+        ],
+    )
+    .is_empty();
     let nproc = online_cores();
     vec![
         ("date".into(), cmd_output("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"])),
@@ -174,7 +189,7 @@ pub fn machine_info(opts: &Options) -> Vec<(String, String)> {
         ("memory".into(), mem),
         ("rustc".into(), cmd_output("rustc", &["--version"])),
         ("redis-server".into(), cmd_output(&opts.env.redis_server.display().to_string(), &["--version"])),
-        ("mokad".into(), format!("{} (commit {commit}{})", cmd_output(&opts.env.mokad.display().to_string(), &["--version"]), if dirty { ", uncommitted changes" } else { "" })),
+        ("mokad".into(), format!("{} (commit {commit}{})", cmd_output(&opts.env.mokad.display().to_string(), &["--version"]), if dirty { ", with uncommitted changes to the server" } else { "" })),
         (
             "pinning".into(),
             if opts.env.pin {

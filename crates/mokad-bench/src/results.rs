@@ -84,6 +84,9 @@ pub fn fmt_num(v: f64, metric: &str) -> String {
     if v.is_nan() {
         return "n/a".into();
     }
+    if metric.starts_with("GETs") {
+        return thousands(v.round() as i64);
+    }
     if metric.contains("ms") || metric.contains("µs") {
         return if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") };
     }

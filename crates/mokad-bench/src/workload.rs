@@ -299,6 +299,11 @@ pub struct LatStats {
     pub max: f64,
     /// When the slowest request started, relative to the event, in seconds.
     pub max_at: f64,
+    /// Requests that took over 10 ms, and the time spent in them (ms). A client that sends
+    /// one request at a time records one sample per stall, so percentiles understate long
+    /// stalls; this does not.
+    pub over_10ms: u64,
+    pub stalled_ms: f64,
 }
 
 pub fn lat_stats(samples: &[Sample], event_ns: u64) -> LatStats {
@@ -309,6 +314,7 @@ pub fn lat_stats(samples: &[Sample], event_ns: u64) -> LatStats {
     v.sort_unstable();
     let q = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1] as f64 / 1e6;
     let worst = samples.iter().max_by_key(|s| s.lat_ns).unwrap();
+    let slow: Vec<u64> = v.iter().copied().filter(|&l| l > 10_000_000).collect();
     LatStats {
         count: v.len() as u64,
         p50: q(0.50),
@@ -317,6 +323,8 @@ pub fn lat_stats(samples: &[Sample], event_ns: u64) -> LatStats {
         max: *v.last().unwrap() as f64 / 1e6,
         // Rounded to 10 ms (and -0.00 to 0.00).
         max_at: ((worst.at_ns as f64 - event_ns as f64) / 1e7).round() / 100.0 + 0.0,
+        over_10ms: slow.len() as u64,
+        stalled_ms: slow.iter().sum::<u64>() as f64 / 1e6,
     }
 }
 
