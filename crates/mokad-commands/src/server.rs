@@ -13,6 +13,35 @@ use tokio::sync::Notify;
 
 use crate::settings::Settings;
 
+/// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
+#[derive(Debug, Default)]
+pub struct Signal {
+    raised: AtomicBool,
+    notify: Notify,
+}
+
+impl Signal {
+    /// Raises the flag and wakes every waiter.
+    pub fn raise(&self) {
+        self.raised.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Whether the flag was raised.
+    pub fn is_raised(&self) -> bool {
+        self.raised.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once the flag is raised.
+    pub async fn wait(&self) {
+        let notified = self.notify.notified();
+        if self.is_raised() {
+            return;
+        }
+        notified.await;
+    }
+}
+
 /// Counters the server keeps beside the keyspace's own.
 #[derive(Debug, Default)]
 pub struct ServerStats {
@@ -40,8 +69,7 @@ pub struct Server {
     pub run_id: String,
     /// Where the settings came from, for INFO's `config_file`.
     pub config_file: String,
-    shutdown_requested: AtomicBool,
-    shutdown: Notify,
+    shutdown: Signal,
 }
 
 impl Server {
@@ -65,29 +93,23 @@ impl Server {
             started: Instant::now(),
             run_id: random_hex(40),
             config_file,
-            shutdown_requested: AtomicBool::new(false),
-            shutdown: Notify::new(),
+            shutdown: Signal::default(),
         }
     }
 
     /// Asks the server to stop (SHUTDOWN, or a signal).
     pub fn request_shutdown(&self) {
-        self.shutdown_requested.store(true, Ordering::SeqCst);
-        self.shutdown.notify_waiters();
+        self.shutdown.raise();
     }
 
     /// Whether a shutdown was requested.
     pub fn is_shutting_down(&self) -> bool {
-        self.shutdown_requested.load(Ordering::SeqCst)
+        self.shutdown.is_raised()
     }
 
     /// Resolves when a shutdown is requested.
     pub async fn shutdown_requested(&self) {
-        let notified = self.shutdown.notified();
-        if self.is_shutting_down() {
-            return;
-        }
-        notified.await;
+        self.shutdown.wait().await;
     }
 }
 
@@ -122,29 +144,23 @@ pub struct ClientInfo {
     pub no_evict: AtomicBool,
     /// CLIENT NO-TOUCH.
     pub no_touch: AtomicBool,
-    killed: AtomicBool,
-    kill: Notify,
+    killed: Signal,
 }
 
 impl ClientInfo {
     /// Disconnects the client after its current command.
     pub fn kill(&self) {
-        self.killed.store(true, Ordering::SeqCst);
-        self.kill.notify_waiters();
+        self.killed.raise();
     }
 
     /// Whether CLIENT KILL or a shutdown targeted this client.
     pub fn is_killed(&self) -> bool {
-        self.killed.load(Ordering::SeqCst)
+        self.killed.is_raised()
     }
 
     /// Resolves when the client is killed.
     pub async fn killed(&self) {
-        let notified = self.kill.notified();
-        if self.is_killed() {
-            return;
-        }
-        notified.await;
+        self.killed.wait().await;
     }
 
     /// Seconds since the last command.
@@ -202,8 +218,7 @@ impl Clients {
             multi_len: AtomicU64::new(0),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
-            killed: AtomicBool::new(false),
-            kill: Notify::new(),
+            killed: Signal::default(),
         });
         self.map.lock().insert(id, client.clone());
         client
