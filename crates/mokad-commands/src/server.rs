@@ -69,7 +69,8 @@ pub struct Server {
     pub run_id: String,
     /// Where the settings came from, for INFO's `config_file`.
     pub config_file: String,
-    shutdown: Signal,
+    /// Raised by SHUTDOWN or a signal: the server stops accepting and closes connections.
+    pub shutdown: Signal,
 }
 
 impl Server {
@@ -95,21 +96,6 @@ impl Server {
             config_file,
             shutdown: Signal::default(),
         }
-    }
-
-    /// Asks the server to stop (SHUTDOWN, or a signal).
-    pub fn request_shutdown(&self) {
-        self.shutdown.raise();
-    }
-
-    /// Whether a shutdown was requested.
-    pub fn is_shutting_down(&self) -> bool {
-        self.shutdown.is_raised()
-    }
-
-    /// Resolves when a shutdown is requested.
-    pub async fn shutdown_requested(&self) {
-        self.shutdown.wait().await;
     }
 }
 
@@ -144,25 +130,11 @@ pub struct ClientInfo {
     pub no_evict: AtomicBool,
     /// CLIENT NO-TOUCH.
     pub no_touch: AtomicBool,
-    killed: Signal,
+    /// Raised by CLIENT KILL or a shutdown: the connection closes after its current command.
+    pub killed: Signal,
 }
 
 impl ClientInfo {
-    /// Disconnects the client after its current command.
-    pub fn kill(&self) {
-        self.killed.raise();
-    }
-
-    /// Whether CLIENT KILL or a shutdown targeted this client.
-    pub fn is_killed(&self) -> bool {
-        self.killed.is_raised()
-    }
-
-    /// Resolves when the client is killed.
-    pub async fn killed(&self) {
-        self.killed.wait().await;
-    }
-
     /// Seconds since the last command.
     pub fn idle_secs(&self) -> u64 {
         (self.created.elapsed().as_millis() as u64).saturating_sub(self.last_active_ms.load(Ordering::Relaxed)) / 1000

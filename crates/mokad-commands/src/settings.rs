@@ -132,6 +132,11 @@ pub struct Parameter {
 /// cache's capacity and policy when it is built.
 const RESTART_TO_CHANGE: &str = "mokad cannot change this at run time yet; restart with the new value";
 
+/// A CONFIG SET memory value, with Redis's error text.
+fn memory_value(value: &str) -> Result<u64, String> {
+    parse_size(value).ok_or_else(|| "argument must be a memory value".into())
+}
+
 /// The parameters CONFIG GET and CONFIG SET know.
 pub const PARAMETERS: &[Parameter] = &[
     Parameter { name: "bind", get: |s| s.bind.clone(), set: None },
@@ -141,8 +146,7 @@ pub const PARAMETERS: &[Parameter] = &[
         name: "maxmemory",
         get: |s| s.maxmemory.0.to_string(),
         set: Some(|s, v| {
-            let size = parse_size(v).ok_or("argument must be a memory value")?;
-            if size != s.maxmemory.0 {
+            if memory_value(v)? != s.maxmemory.0 {
                 return Err(RESTART_TO_CHANGE.into());
             }
             Ok(())
@@ -166,7 +170,7 @@ pub const PARAMETERS: &[Parameter] = &[
         name: "proto-max-bulk-len",
         get: |s| s.proto_max_bulk_len.0.to_string(),
         set: Some(|s, v| {
-            let size = parse_size(v).ok_or("argument must be a memory value")?;
+            let size = memory_value(v)?;
             if size < 1024 {
                 return Err("argument must be a memory value".into());
             }
@@ -178,7 +182,7 @@ pub const PARAMETERS: &[Parameter] = &[
         name: "client-query-buffer-limit",
         get: |s| s.client_query_buffer_limit.0.to_string(),
         set: Some(|s, v| {
-            s.client_query_buffer_limit = ByteSize(parse_size(v).ok_or("argument must be a memory value")?);
+            s.client_query_buffer_limit = ByteSize(memory_value(v)?);
             Ok(())
         }),
     },

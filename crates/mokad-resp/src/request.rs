@@ -89,11 +89,6 @@ impl RequestParser {
         self.partial.as_ref().map_or(0, |p| p.args.len())
     }
 
-    /// Whether a request has been started but not completed.
-    pub fn in_request(&self) -> bool {
-        self.partial.is_some()
-    }
-
     /// Takes the next complete request from the front of `buf`.
     ///
     /// Empty inline lines and arrays declaring zero or fewer elements are skipped, as Redis

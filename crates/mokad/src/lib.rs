@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use mokad_commands::{execute, ReplyMode, Server, Session};
-use mokad_resp::{Limits, Protocol, Reply, RequestParser};
+use mokad_resp::{Limits, Reply, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, info, warn};
@@ -40,13 +40,13 @@ pub async fn run(listener: TcpListener, server: Arc<Server>) -> std::io::Result<
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
             },
-            () = server.shutdown_requested() => break,
+            () = server.shutdown.wait() => break,
         }
     }
     drop(listener);
     info!("shutting down: no longer accepting connections");
     for client in server.clients.all() {
-        client.kill();
+        client.killed.raise();
     }
     let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
     while !server.clients.is_empty() && tokio::time::Instant::now() < deadline {
@@ -97,7 +97,7 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         }
         let read = tokio::select! {
             read = stream.read_buf(&mut input) => read,
-            () = client.killed() => return Err("killed".into()),
+            () = client.killed.wait() => return Err("killed".into()),
             () = idle(timeout) => return Err("idle timeout".into()),
         };
         match read {
@@ -118,7 +118,7 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
                     session.skip_current = std::mem::take(&mut session.skip_next);
                     let reply = execute(server, session, request);
                     send(session, &reply, &mut output);
-                    if session.close || client.is_killed() {
+                    if session.close || client.killed.is_raised() {
                         close = true;
                         break;
                     }
@@ -160,12 +160,4 @@ async fn idle(seconds: u64) {
         std::future::pending::<()>().await;
     }
     tokio::time::sleep(Duration::from_secs(seconds)).await;
-}
-
-/// The protocol a session speaks, for logging.
-pub fn protocol_name(protocol: Protocol) -> &'static str {
-    match protocol {
-        Protocol::Resp2 => "RESP2",
-        Protocol::Resp3 => "RESP3",
-    }
 }

@@ -91,7 +91,7 @@ fn main() -> ExitCode {
         tokio::spawn(async move {
             wait_for_signal().await;
             info!("received shutdown signal");
-            signals.request_shutdown();
+            signals.shutdown.raise();
         });
         match mokad::run(listener, server).await {
             Ok(()) => ExitCode::SUCCESS,

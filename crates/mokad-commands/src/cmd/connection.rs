@@ -233,7 +233,7 @@ pub(crate) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         let addr = String::from_utf8_lossy(&args[2]);
         return match clients.iter().find(|c| c.addr == addr) {
             Some(client) => {
-                client.kill();
+                client.killed.raise();
                 Reply::OK
             }
             None => errors::err("ERR No such client"),
@@ -300,7 +300,7 @@ pub(crate) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             && max_age.is_none_or(|age| client.created.elapsed().as_secs() as i64 >= age)
             && !(skip_me && client.id == me);
         if matches {
-            client.kill();
+            client.killed.raise();
             killed += 1;
         }
     }

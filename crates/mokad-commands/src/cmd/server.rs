@@ -59,7 +59,7 @@ pub(crate) fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     }
     ctx.session.close = true;
     ctx.session.drop_reply = true;
-    ctx.server.request_shutdown();
+    ctx.server.shutdown.raise();
     Reply::OK
 }
 
