@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, keys, server, strings, transactions as tx};
+use crate::cmd::{connection as conn, hashes, keys, server, strings, transactions as tx};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -27,12 +27,19 @@ pub const ALLOW_BUSY: u32 = 1 << 9;
 /// Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
 pub const NO_MULTI_QUEUE: u32 = 1 << 10;
 
+/// May block the client (BLPOP and friends).
+pub const BLOCKING: u32 = 1 << 11;
+/// A Pub/Sub command.
+pub const PUBSUB: u32 = 1 << 12;
+
 const FLAG_NAMES: &[(u32, &str)] = &[
     (WRITE, "write"),
     (READONLY, "readonly"),
     (DENYOOM, "denyoom"),
     (ADMIN, "admin"),
+    (PUBSUB, "pubsub"),
     (NOSCRIPT, "noscript"),
+    (BLOCKING, "blocking"),
     (LOADING, "loading"),
     (STALE, "stale"),
     (FAST, "fast"),
@@ -108,6 +115,12 @@ impl CommandSpec {
     pub fn acl_categories(&self) -> Vec<&'static str> {
         let group = match self.group {
             "string" => "@string",
+            "hash" => "@hash",
+            "list" => "@list",
+            "set" => "@set",
+            "sorted-set" => "@sortedset",
+            "pubsub" => "@pubsub",
+            "scripting" => "@scripting",
             "generic" => "@keyspace",
             "transactions" => "@transaction",
             "connection" => "@connection",
@@ -119,10 +132,12 @@ impl CommandSpec {
             "@fast" => self.flags & FAST != 0,
             "@slow" => self.flags & FAST == 0,
             "@dangerous" => self.flags & ADMIN != 0,
+            "@blocking" => self.flags & BLOCKING != 0,
             other => other == group,
         };
         const ORDER: &[&str] = &[
-            "@keyspace", "@read", "@write", "@string", "@admin", "@fast", "@slow", "@dangerous", "@connection", "@transaction",
+            "@keyspace", "@read", "@write", "@set", "@sortedset", "@list", "@hash", "@string", "@pubsub", "@admin", "@fast",
+            "@slow", "@blocking", "@dangerous", "@connection", "@transaction", "@scripting",
         ];
         ORDER.iter().copied().filter(|c| has(c)).collect()
     }
@@ -224,6 +239,11 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("getrange", 4, READONLY, ONE_KEY, Shared, "string", "2.4.0", "Returns a substring of the string stored at a key.", strings::getrange),
     cmd("substr", 4, READONLY, ONE_KEY, Shared, "string", "1.0.0", "Returns a substring from a string value.", strings::getrange),
     cmd("setrange", 4, WRITE | DENYOOM, ONE_KEY, Shared, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", strings::setrange),
+    // Hashes
+    cmd("hset", -4, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "hash", "2.0.0", "Creates or modifies the value of a field in a hash.", hashes::hset),
+    cmd("hget", 3, READONLY | FAST, ONE_KEY, Shared, "hash", "2.0.0", "Returns the value of a field in a hash.", hashes::hget),
+    cmd("hdel", -3, WRITE | FAST, ONE_KEY, Shared, "hash", "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", hashes::hdel),
+    cmd("hlen", 2, READONLY | FAST, ONE_KEY, Shared, "hash", "2.0.0", "Returns the number of fields in a hash.", hashes::hlen),
     // Keys
     cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),
     cmd("unlink", -2, WRITE | FAST, ALL_KEYS, Shared, "generic", "4.0.0", "Asynchronously deletes one or more keys.", keys::del),

@@ -22,6 +22,7 @@
 //!   (which records each key's deadline) with a time budget per tick, so expired keys are
 //!   reclaimed without traffic and without stalls.
 
+pub mod collections;
 mod clock;
 mod index;
 mod value;
@@ -140,6 +141,9 @@ struct DbKey {
 struct Stored {
     entry: Entry,
     generation: u64,
+    /// Weight when written: a collection changed in place has a new size by the time moka
+    /// reports the old entry replaced, so the bytes added are what must be taken off.
+    weight: u32,
 }
 
 type ShardCache = Cache<DbKey, Stored, ahash::RandomState>;
@@ -201,8 +205,8 @@ fn entry_weight(key_len: usize, entry: &Entry) -> u64 {
     (key_len + entry.value.size() + ENTRY_OVERHEAD) as u64
 }
 
-fn weight(key: &DbKey, stored: &Stored) -> u64 {
-    entry_weight(key.key.len(), &stored.entry)
+fn weight(_key: &DbKey, stored: &Stored) -> u64 {
+    u64::from(stored.weight)
 }
 
 /// What a key looked like when an update began.
@@ -271,10 +275,11 @@ impl Shared {
         let (change, outcome) = decide(live);
         let applied = match change {
             Change::Put(entry) => {
-                let stored = Stored { entry, generation };
-                if self.shard_capacity.is_some_and(|cap| weight(&db_key, &stored) > cap) {
+                let full = entry_weight(db_key.key.len(), &entry);
+                if self.shard_capacity.is_some_and(|cap| full > cap) {
                     return Err(StorageError::TooLarge);
                 }
+                let stored = Stored { entry, generation, weight: u32::try_from(full).unwrap_or(u32::MAX) };
                 let applied = Change::Put(stored.entry.clone());
                 shard.cache.insert(db_key.clone(), stored);
                 applied
@@ -320,7 +325,7 @@ impl Shared {
         match applied {
             Change::Keep => return,
             Change::Put(entry) => {
-                shard.bytes.fetch_add(entry_weight(key.key.len(), entry) as i64, Ordering::Relaxed);
+                shard.bytes.fetch_add(entry_weight(key.key.len(), entry).min(u64::from(u32::MAX)) as i64, Ordering::Relaxed);
                 database.keys.fetch_add(1 - old_key, Ordering::Relaxed);
                 database.expires.fetch_add(i64::from(entry.expires_at.is_some()) - old_ttl, Ordering::Relaxed);
                 if !matches!(prior, Prior::Live { .. }) || old_deadline != entry.expires_at {

@@ -2,6 +2,8 @@
 
 use bytes::Bytes;
 
+use crate::collections::{Hash, List, Set, Shared, ZSet};
+
 /// Fixed cost of one entry beyond its key and value bytes, counted against `maxmemory`, so
 /// that the budget tracks resident memory.
 ///
@@ -12,12 +14,23 @@ use bytes::Bytes;
 /// over the payload) and 793 per key for 500k keys of 16 + 200 bytes (577 over).
 pub const ENTRY_OVERHEAD: usize = 560;
 
-/// A typed value. Strings today; the other Redis types are added as new variants, each
-/// reporting its own size to [`Value::size`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bytes counted for a collection beyond its elements: the `Arc`, the lock and the container.
+pub const COLLECTION_OVERHEAD: usize = 96;
+
+/// A typed value. Cloning is cheap: a collection clones its `Arc`, and a write through
+/// `Storage::update` changes it in place (see [`crate::collections`]).
+#[derive(Debug, Clone)]
 pub enum Value {
     /// A binary-safe string.
     String(Bytes),
+    /// A hash of fields to values.
+    Hash(Shared<Hash>),
+    /// A list.
+    List(Shared<List>),
+    /// A set.
+    Set(Shared<Set>),
+    /// A sorted set.
+    ZSet(Shared<ZSet>),
 }
 
 impl Value {
@@ -25,16 +38,53 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
+            Value::Hash(_) => "hash",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
-    /// Heap bytes this value holds, for the memory budget.
+    /// Bytes this value holds, for the memory budget.
     pub fn size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
+            Value::Hash(c) => COLLECTION_OVERHEAD + c.read().bytes(),
+            Value::List(c) => COLLECTION_OVERHEAD + c.read().bytes(),
+            Value::Set(c) => COLLECTION_OVERHEAD + c.read().bytes(),
+            Value::ZSet(c) => COLLECTION_OVERHEAD + c.read().bytes(),
+        }
+    }
+
+    /// An independent copy (COPY): a collection's contents are copied, not shared.
+    pub fn duplicate(&self) -> Value {
+        use crate::collections::shared;
+        match self {
+            Value::String(s) => Value::String(s.clone()),
+            Value::Hash(c) => Value::Hash(shared(c.read().clone())),
+            Value::List(c) => Value::List(shared(c.read().clone())),
+            Value::Set(c) => Value::Set(shared(c.read().clone())),
+            Value::ZSet(c) => Value::ZSet(shared(c.read().clone())),
         }
     }
 }
+
+impl PartialEq for Value {
+    /// Strings compare by content; collections by identity.
+    fn eq(&self, other: &Self) -> bool {
+        use std::sync::Arc;
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Hash(a), Value::Hash(b)) => Arc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Arc::ptr_eq(a, b),
+            (Value::ZSet(a), Value::ZSet(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
 
 /// A live key's value and deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]

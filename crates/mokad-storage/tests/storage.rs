@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::thread;
 
 use bytes::Bytes;
+use mokad_storage::collections::{shared, Hash};
 use mokad_storage::{Change, Entry, EvictionPolicy, ManualClock, Storage, StorageConfig, StorageError, Value, WatchFlag};
 
 const T0: u64 = 1_700_000_000_000;
@@ -25,6 +26,7 @@ fn set(s: &Storage, db: usize, k: &str, v: &str, expires_at: Option<u64>) {
 fn get(s: &Storage, db: usize, k: &str) -> Option<String> {
     s.get(db, &key(k)).map(|e| match e.value {
         Value::String(b) => String::from_utf8(b.to_vec()).unwrap(),
+        other => panic!("{k} holds a {}", other.type_name()),
     })
 }
 
@@ -32,6 +34,7 @@ fn incr(s: &Storage, k: &str) {
     s.update(0, k.as_bytes(), |old| {
         let n = old.map_or(0, |e| match &e.value {
             Value::String(b) => std::str::from_utf8(b).unwrap().parse::<i64>().unwrap(),
+            other => panic!("{k} holds a {}", other.type_name()),
         });
         (Change::Put(Entry::new(Value::String(Bytes::from((n + 1).to_string())))), ())
     })
@@ -257,4 +260,43 @@ fn should_follow_a_changed_deadline_when_sweeping() {
     s.sweep_expired(std::time::Duration::from_millis(50));
     assert_eq!(s.dbsize(0), 1);
     assert!(get(&s, 0, "k").is_some());
+}
+
+/// Adds `n` fields to the hash at `k` in place, as a hash command does.
+fn grow_hash(s: &Storage, k: &str, from: usize, n: usize) {
+    s.update(0, k.as_bytes(), |old| {
+        let entry = old.cloned().unwrap_or_else(|| Entry::new(Value::Hash(shared(Hash::default()))));
+        let Value::Hash(hash) = &entry.value else { panic!("not a hash") };
+        for i in from..from + n {
+            hash.write().insert(Bytes::from(format!("field-{i}")), Bytes::from(vec![b'v'; 100]));
+        }
+        (Change::Put(entry), ())
+    })
+    .unwrap();
+}
+
+#[test]
+fn should_weigh_a_collection_changed_in_place_by_its_current_size() {
+    let (s, _) = storage();
+    grow_hash(&s, "h", 0, 10);
+    let small = s.used_memory();
+    grow_hash(&s, "h", 10, 990);
+    s.run_pending_tasks();
+    let large = s.used_memory();
+    assert!(large > small + 990 * 100, "small {small}, large {large}");
+    assert_eq!(s.dbsize(0), 1);
+    s.remove(0, &key("h"));
+    s.run_pending_tasks();
+    assert_eq!(s.used_memory(), 0);
+}
+
+#[test]
+fn should_copy_a_collection_without_sharing_it() {
+    let (s, _) = storage();
+    grow_hash(&s, "h", 0, 3);
+    let original = s.get(0, &key("h")).unwrap().value;
+    let copy = original.duplicate();
+    let (Value::Hash(a), Value::Hash(b)) = (&original, &copy) else { panic!("not hashes") };
+    b.write().remove(b"field-0");
+    assert_eq!((a.read().len(), b.read().len()), (3, 2));
 }

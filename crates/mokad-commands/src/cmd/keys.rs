@@ -329,6 +329,8 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         return errors::SAME_OBJECT;
     }
     let Some(entry) = ctx.server.storage.peek(ctx.session.db, &args[1]) else { return Reply::Integer(0) };
+    // A collection is shared by reference; the copy must not be.
+    let entry = Entry { value: entry.value.duplicate(), expires_at: entry.expires_at };
     put_into(ctx, db, &args[2], entry, replace)
 }
 
