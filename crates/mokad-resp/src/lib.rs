@@ -22,5 +22,5 @@ mod request;
 
 pub use inline::split_args;
 pub use number::parse_i64;
-pub use reply::{Protocol, Reply};
+pub use reply::{format_g17, Protocol, Reply};
 pub use request::{Limits, ProtocolError, Request, RequestParser, INLINE_MAX_SIZE};

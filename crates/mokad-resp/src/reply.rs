@@ -140,14 +140,43 @@ impl From<Option<Bytes>> for Reply {
     }
 }
 
-/// Doubles as Redis 7.2 writes them in replies: the shortest text that reads back exactly.
+/// Doubles as Redis 7.0 writes them in replies: C's `%.17g`, with `inf` and `-inf`.
 fn format_resp_double(value: f64) -> String {
     if value.is_nan() {
         "nan".into()
     } else if value.is_infinite() {
         if value > 0.0 { "inf".into() } else { "-inf".into() }
     } else {
-        format!("{value}")
+        format_g17(value)
+    }
+}
+
+/// C's `printf("%.17g", value)` for a finite `value`.
+pub fn format_g17(value: f64) -> String {
+    const PRECISION: i32 = 17;
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    // 17 significant digits in scientific form tell the exponent after rounding.
+    let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
+    let (mantissa, exponent) = sci.split_once('e').expect("scientific format has an exponent");
+    let exponent: i32 = exponent.parse().expect("exponent is an integer");
+    if exponent < -4 || exponent >= PRECISION {
+        let mantissa = trim_fraction(mantissa);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.abs())
+    } else {
+        let decimals = (PRECISION - 1 - exponent).max(0) as usize;
+        trim_fraction(&format!("{value:.decimals$}")).to_string()
+    }
+}
+
+/// Drops trailing zeros of a fraction, and the point when nothing follows it.
+fn trim_fraction(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
     }
 }
 
@@ -220,9 +249,30 @@ mod tests {
         assert_eq!(both(map), ("*2\r\n$1\r\na\r\n:1\r\n".into(), "%1\r\n$1\r\na\r\n:1\r\n".into()));
         assert_eq!(both(Reply::Set(vec![])), ("*0\r\n".into(), "~0\r\n".into()));
         assert_eq!(both(Reply::Double(1.5)), ("$3\r\n1.5\r\n".into(), ",1.5\r\n".into()));
+        assert_eq!(both(Reply::Double(1.1)), ("$18\r\n1.1000000000000001\r\n".into(), ",1.1000000000000001\r\n".into()));
         assert_eq!(both(Reply::Boolean(true)), (":1\r\n".into(), "#t\r\n".into()));
         assert_eq!(both(Reply::Verbatim("txt", Bytes::from("hi"))), ("$2\r\nhi\r\n".into(), "=6\r\ntxt:hi\r\n".into()));
         assert_eq!(both(Reply::Push(vec![Reply::Integer(1)])), ("*1\r\n:1\r\n".into(), ">1\r\n:1\r\n".into()));
+    }
+
+    #[test]
+    fn should_format_doubles_as_printf_g17() {
+        let cases = [
+            (1.0, "1"),
+            (-2.5, "-2.5"),
+            (0.1, "0.10000000000000001"),
+            (1e20, "1e+20"),
+            (1e16, "10000000000000000"),
+            (1e17, "1e+17"),
+            (0.0001, "0.0001"),
+            (0.00001, "1.0000000000000001e-05"),
+            (123456789.125, "123456789.125"),
+            (-0.0, "-0"),
+            (f64::MAX, "1.7976931348623157e+308"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(format_g17(value), text, "{value}");
+        }
     }
 
     #[test]

@@ -383,6 +383,18 @@ impl ZSet {
         Some(score)
     }
 
+    /// Removes and returns the lowest member (lowest score, then lowest bytes).
+    pub fn pop_min(&mut self) -> Option<(Bytes, f64)> {
+        let (_, member) = self.order.first()?.clone();
+        self.remove(&member).map(|score| (member, score))
+    }
+
+    /// Removes and returns the highest member.
+    pub fn pop_max(&mut self) -> Option<(Bytes, f64)> {
+        let (_, member) = self.order.last()?.clone();
+        self.remove(&member).map(|score| (member, score))
+    }
+
     /// Members with their scores, lowest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Bytes, f64)> {
         self.order.iter().map(|(score, member)| (member, score.0))
