@@ -57,11 +57,22 @@ pub fn lazy_free(contents: Box<dyn Any + Send>) {
     }
 }
 
+/// Most fields a hash keeps in Redis's listpack encoding (`hash-max-listpack-entries`; 512 is
+/// Redis 7.0's default, in its code and in the redis.conf it ships).
+pub const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
+/// Longest field or value a listpack-encoded hash holds (`hash-max-listpack-value`).
+pub const HASH_MAX_LISTPACK_VALUE: usize = 64;
+
 /// A hash: fields in insertion order, as Redis's listpack keeps them for small hashes.
+///
+/// It also remembers which encoding Redis 7.0 would have given it (OBJECT ENCODING, and HSCAN
+/// answers a listpack in one page): a listpack until it outgrows the limits above, then a
+/// hashtable for good, as Redis never converts back.
 #[derive(Debug, Default, Clone)]
 pub struct Hash {
     fields: IndexMap<Bytes, Bytes, ahash::RandomState>,
     bytes: usize,
+    hashtable: bool,
 }
 
 impl Hash {
@@ -87,8 +98,10 @@ impl Hash {
 
     /// Sets `field`; returns whether the field is new.
     pub fn insert(&mut self, field: Bytes, value: Bytes) -> bool {
+        self.admit(&field);
+        self.admit(&value);
         let added = field.len() + value.len();
-        match self.fields.get_mut(&field) {
+        let new = match self.fields.get_mut(&field) {
             Some(old) => {
                 self.bytes = self.bytes - old.len() + value.len();
                 *old = value;
@@ -99,12 +112,30 @@ impl Hash {
                 self.fields.insert(field, value);
                 true
             }
+        };
+        if self.fields.len() > HASH_MAX_LISTPACK_ENTRIES {
+            self.hashtable = true;
+        }
+        new
+    }
+
+    /// Converts to the hashtable encoding if `data` is too long for a listpack entry, as Redis
+    /// does for every argument of HSET and HSETNX before it looks a field up.
+    pub fn admit(&mut self, data: &[u8]) {
+        if data.len() > HASH_MAX_LISTPACK_VALUE {
+            self.hashtable = true;
         }
     }
 
-    /// Removes `field`; returns its value. Small hashes keep their order, as a listpack does.
+    /// Whether Redis 7.0 would keep this hash in a listpack (else a hashtable).
+    pub fn is_listpack(&self) -> bool {
+        !self.hashtable
+    }
+
+    /// Removes `field`; returns its value. A listpack keeps its order; a hashtable has none,
+    /// so the last field takes the removed one's place.
     pub fn remove(&mut self, field: &[u8]) -> Option<Bytes> {
-        let (key, value) = if self.fields.len() <= 128 {
+        let (key, value) = if self.is_listpack() {
             self.fields.shift_remove_entry(field)?
         } else {
             self.fields.swap_remove_entry(field)?
@@ -231,12 +262,20 @@ impl Drop for List {
     }
 }
 
+/// Most members a set of integers keeps in Redis's intset encoding (`set-max-intset-entries`).
+pub const SET_MAX_INTSET_ENTRIES: usize = 512;
+
 /// A set. Members keep insertion order (removal swaps the last member in), which gives cheap
 /// random picks by position.
+///
+/// It also remembers which encoding Redis 7.0 would have given it: an intset (which Redis
+/// keeps sorted, so replies list its members in numeric order) while every member is an
+/// integer and there are at most 512, then a hashtable for good.
 #[derive(Debug, Default, Clone)]
 pub struct Set {
     members: IndexSet<Bytes, ahash::RandomState>,
     bytes: usize,
+    hashtable: bool,
 }
 
 impl Set {
@@ -262,12 +301,34 @@ impl Set {
 
     /// Adds `member`; returns whether it is new.
     pub fn insert(&mut self, member: Bytes) -> bool {
+        if !self.hashtable && canonical_int(&member).is_none() {
+            self.hashtable = true;
+        }
         let len = member.len();
         let added = self.members.insert(member);
         if added {
             self.bytes += len + SET_MEMBER_OVERHEAD;
+            if self.members.len() > SET_MAX_INTSET_ENTRIES {
+                self.hashtable = true;
+            }
         }
         added
+    }
+
+    /// Whether Redis 7.0 would keep this set in an intset (else a hashtable): then every
+    /// member is an integer in canonical form.
+    pub fn is_intset(&self) -> bool {
+        !self.hashtable
+    }
+
+    /// Members in the order Redis 7.0 lists them where the order is fixed: numeric for an
+    /// intset; storage order (which Redis leaves unspecified) for a hashtable.
+    pub fn members_in_order(&self) -> Vec<&Bytes> {
+        let mut members: Vec<&Bytes> = self.members.iter().collect();
+        if self.is_intset() {
+            members.sort_by_key(|m| canonical_int(m).unwrap_or_default());
+        }
+        members
     }
 
     /// Removes `member`; returns whether it was there.
@@ -303,6 +364,21 @@ impl Drop for Set {
             lazy_free(Box::new(std::mem::take(&mut self.members)));
         }
     }
+}
+
+/// `data` as an integer if it is one in canonical form (Redis's `string2ll`: an optional minus,
+/// no leading zero, no sign on zero, fits 64 bits), which is what an intset can hold.
+pub fn canonical_int(data: &[u8]) -> Option<i64> {
+    let digits = data.strip_prefix(b"-").unwrap_or(data);
+    let canonical = match digits {
+        [] => false,
+        [b'0'] => digits.len() == data.len(),
+        [first, ..] => (b'1'..=b'9').contains(first) && digits.iter().all(u8::is_ascii_digit),
+    };
+    if !canonical || data.len() > 20 {
+        return None;
+    }
+    std::str::from_utf8(data).ok()?.parse().ok()
 }
 
 /// A sorted-set score: an `f64` that is never NaN, ordered totally.
@@ -416,5 +492,116 @@ impl Drop for ZSet {
         if self.scores.len() > LAZYFREE_THRESHOLD {
             lazy_free(Box::new((std::mem::take(&mut self.scores), std::mem::take(&mut self.order))));
         }
+    }
+}
+
+#[cfg(test)]
+mod hash_and_set_tests {
+    use super::*;
+
+    fn b(s: &str) -> Bytes {
+        Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    #[test]
+    fn should_take_only_canonical_integers_like_string2ll() {
+        for ok in ["0", "7", "-7", "9223372036854775807", "-9223372036854775808", "10"] {
+            assert_eq!(canonical_int(ok.as_bytes()), Some(ok.parse().unwrap()), "{ok}");
+        }
+        for bad in ["", "-", "-0", "007", "+1", " 1", "1 ", "1.0", "9223372036854775808", "-9223372036854775809", "1e3", "0x1"] {
+            assert_eq!(canonical_int(bad.as_bytes()), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn should_become_a_hashtable_past_512_fields_and_stay_one() {
+        let mut hash = Hash::default();
+        for i in 0..HASH_MAX_LISTPACK_ENTRIES {
+            hash.insert(b(&format!("f{i}")), b("v"));
+        }
+        assert!(hash.is_listpack());
+        hash.insert(b("one-more"), b("v"));
+        assert!(!hash.is_listpack());
+        for i in 0..HASH_MAX_LISTPACK_ENTRIES {
+            hash.remove(format!("f{i}").as_bytes());
+        }
+        assert_eq!(hash.len(), 1);
+        assert!(!hash.is_listpack(), "Redis 7.0 never converts a hashtable back");
+    }
+
+    #[test]
+    fn should_become_a_hashtable_for_a_field_or_value_over_64_bytes() {
+        let mut hash = Hash::default();
+        hash.insert(b(&"f".repeat(64)), b(&"v".repeat(64)));
+        assert!(hash.is_listpack());
+        hash.insert(b("f"), b(&"v".repeat(65)));
+        assert!(!hash.is_listpack());
+        let mut hash = Hash::default();
+        hash.admit(&[0; 65]);
+        assert!(!hash.is_listpack());
+    }
+
+    #[test]
+    fn should_keep_field_order_on_removal_while_a_listpack() {
+        let mut hash = Hash::default();
+        for f in ["a", "b", "c", "d"] {
+            hash.insert(b(f), b("1"));
+        }
+        hash.remove(b"b");
+        hash.insert(b("a"), b("2"));
+        let order: Vec<&[u8]> = hash.iter().map(|(f, _)| f.as_ref()).collect();
+        assert_eq!(order, [b"a".as_ref(), b"c", b"d"]);
+    }
+
+    #[test]
+    fn should_count_hash_bytes_exactly() {
+        let mut hash = Hash::default();
+        hash.insert(b("field"), b("value"));
+        hash.insert(b("field"), b("longer value"));
+        hash.insert(b("x"), b("y"));
+        assert_eq!(hash.bytes(), 5 + 12 + 1 + 1 + 2 * HASH_FIELD_OVERHEAD);
+        hash.remove(b"field");
+        hash.remove(b"x");
+        assert_eq!(hash.bytes(), 0);
+    }
+
+    #[test]
+    fn should_be_an_intset_while_every_member_is_an_integer() {
+        let mut set = Set::default();
+        for m in ["10", "-3", "2"] {
+            set.insert(b(m));
+        }
+        assert!(set.is_intset());
+        let order: Vec<&[u8]> = set.members_in_order().into_iter().map(|m| m.as_ref()).collect();
+        assert_eq!(order, [b"-3".as_ref(), b"2", b"10"]);
+        set.insert(b("a"));
+        assert!(!set.is_intset());
+        set.remove(b"a");
+        assert!(!set.is_intset(), "Redis 7.0 never converts a hashtable back");
+    }
+
+    #[test]
+    fn should_become_a_hashtable_past_512_integers() {
+        let mut set = Set::default();
+        for i in 0..SET_MAX_INTSET_ENTRIES {
+            set.insert(b(&i.to_string()));
+        }
+        assert!(set.is_intset());
+        set.insert(b("0"));
+        assert!(set.is_intset(), "a member already there adds nothing");
+        set.insert(b("512"));
+        assert!(!set.is_intset());
+    }
+
+    #[test]
+    fn should_count_set_bytes_exactly() {
+        let mut set = Set::default();
+        set.insert(b("abc"));
+        set.insert(b("abc"));
+        set.insert(b("de"));
+        assert_eq!(set.bytes(), 5 + 2 * SET_MEMBER_OVERHEAD);
+        set.remove(b"abc");
+        set.remove_index(0);
+        assert_eq!(set.bytes(), 0);
     }
 }
