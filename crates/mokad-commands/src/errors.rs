@@ -57,6 +57,42 @@ pub const AUTH_NOT_CONFIGURED: Reply = Reply::error(
 );
 /// AUTH with a user that does not exist.
 pub const WRONGPASS: Reply = Reply::error("WRONGPASS invalid username-password pair or user is disabled.");
+/// HINCRBY on a field whose value is not an integer.
+pub const HASH_NOT_INTEGER: Reply = Reply::error("ERR hash value is not an integer");
+/// HINCRBYFLOAT on a field whose value is not a number.
+pub const HASH_NOT_FLOAT: Reply = Reply::error("ERR hash value is not a float");
+/// HINCRBYFLOAT with an infinite increment.
+pub const NAN_OR_INFINITY_ARGUMENT: Reply = Reply::error("ERR value is NaN or Infinity");
+/// HRANDFIELD or SRANDMEMBER with the count `i64::MIN`.
+pub const COUNT_OUT_OF_RANGE: Reply =
+    Reply::error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+/// HRANDFIELD WITHVALUES with a count whose doubling overflows (and mokad's refusal of a reply
+/// to a negative count too large to build).
+pub const OUT_OF_RANGE: Reply = Reply::error("ERR value is out of range");
+/// SPOP with a negative count.
+pub const MUST_BE_POSITIVE: Reply = Reply::error("ERR value is out of range, must be positive");
+/// SINTERCARD with a numkeys below 1 or not a number.
+pub const NUMKEYS_NOT_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");
+/// SINTERCARD with a numkeys beyond its arguments.
+pub const NUMKEYS_TOO_MANY: Reply = Reply::error("ERR Number of keys can't be greater than number of args");
+/// SINTERCARD with a LIMIT below 0 or not a number.
+pub const LIMIT_NEGATIVE: Reply = Reply::error("ERR LIMIT can't be negative");
+/// OBJECT FREQ under a policy that is not LFU.
+pub const LFU_NOT_SELECTED: Reply = Reply::error(
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+);
+/// OBJECT IDLETIME under an LFU policy.
+pub const LFU_SELECTED: Reply = Reply::error(
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+);
+/// OBJECT IDLETIME under an LRU policy: mokad's own, as moka keeps no access time per key.
+pub const IDLETIME_NOT_TRACKED: Reply =
+    Reply::error("ERR idle time not tracked: mokad keeps no access time per key (moka orders keys for eviction internally).");
+/// OBJECT FREQ under an LFU policy: mokad's own, as moka's frequency sketch is not readable
+/// per key.
+pub const FREQ_NOT_TRACKED: Reply = Reply::error(
+    "ERR access frequency not tracked: mokad keeps no counter per key (moka's LFU sketch is internal to its eviction).",
+);
 
 /// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
 pub fn wrong_arity(name: &str) -> Reply {

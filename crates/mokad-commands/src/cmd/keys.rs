@@ -229,7 +229,7 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// Parses a cursor as Redis does with `strtoul`: no leading white space, an optional sign (a
 /// minus negates, so `-1` is the largest cursor), digits, nothing after, no overflow. An empty
 /// cursor is 0.
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(arg).ok()?;
     if text.is_empty() {
         return Some(0);
@@ -244,6 +244,58 @@ fn parse_cursor(arg: &[u8]) -> Option<u64> {
     }
     let value: u64 = digits.parse().ok()?;
     Some(if negative { value.wrapping_neg() } else { value })
+}
+
+/// The options of HSCAN and SSCAN: `[MATCH pattern] [COUNT count]` (TYPE is SCAN's only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScanOptions<'a> {
+    /// How many elements a page visits (a hint, as in Redis).
+    pub count: usize,
+    /// The pattern elements must match; `None` for none or `*`.
+    pub pattern: Option<&'a [u8]>,
+}
+
+impl<'a> ScanOptions<'a> {
+    /// Parses the options after the cursor, with Redis's errors.
+    pub(crate) fn parse(options: &'a [Bytes]) -> Result<Self, Reply> {
+        let mut parsed = ScanOptions { count: 10, pattern: None };
+        let mut rest = options.iter();
+        while let Some(opt) = rest.next() {
+            let Some(value) = rest.next() else { return Err(errors::SYNTAX) };
+            if is(opt, "COUNT") {
+                match parse_int(value)? {
+                    n if n < 1 => return Err(errors::SYNTAX),
+                    n => parsed.count = n as usize,
+                }
+            } else if is(opt, "MATCH") {
+                parsed.pattern = (value.as_ref() != b"*").then_some(value.as_ref());
+            } else {
+                return Err(errors::SYNTAX);
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Whether `element` passes MATCH.
+    pub(crate) fn matches(&self, element: &[u8]) -> bool {
+        self.pattern.is_none_or(|p| glob::matches(p, element, false))
+    }
+}
+
+/// One page of a cursor over a collection of `len` elements held by position (HSCAN and SSCAN
+/// of a hashtable-encoded hash or set): the positions to visit and the next cursor (0 when
+/// done).
+///
+/// The cursor is the number of positions not visited yet, and pages go from the last position
+/// down. Adding appends at the end, and removing moves elements only towards the start (the
+/// last one into the hole, or every later one down by one), so an element not yet visited
+/// stays below the cursor, where pages have yet to go: every
+/// element present for the whole iteration is returned, and the cursor is stable while the
+/// collection does not change. An element visited already may come back, as Redis allows.
+pub(crate) fn scan_positions(len: usize, cursor: u64, count: usize) -> (u64, std::ops::Range<usize>) {
+    let end = if cursor == 0 { len } else { len.min(usize::try_from(cursor).unwrap_or(usize::MAX)) };
+    let start = end.saturating_sub(count);
+    (start as u64, start..end)
 }
 
 /// RANDOMKEY.
