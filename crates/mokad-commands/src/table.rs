@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, hashes, keys, server, strings, transactions as tx};
+use crate::cmd::{connection as conn, hashes, keys, server, sets, strings, transactions as tx};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -31,6 +31,8 @@ pub const NO_MULTI_QUEUE: u32 = 1 << 10;
 pub const BLOCKING: u32 = 1 << 11;
 /// A Pub/Sub command.
 pub const PUBSUB: u32 = 1 << 12;
+/// Its keys are found by parsing its arguments (SINTERCARD's numkeys), not by position.
+pub const MOVABLEKEYS: u32 = 1 << 13;
 
 const FLAG_NAMES: &[(u32, &str)] = &[
     (WRITE, "write"),
@@ -45,6 +47,7 @@ const FLAG_NAMES: &[(u32, &str)] = &[
     (FAST, "fast"),
     (NO_AUTH, "no_auth"),
     (ALLOW_BUSY, "allow_busy"),
+    (MOVABLEKEYS, "movablekeys"),
 ];
 
 /// Which database locks a command holds while it runs.
@@ -256,6 +259,24 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("hstrlen", 3, READONLY | FAST, ONE_KEY, Shared, "hash", "3.2.0", "Get the length of the value of a hash field", hashes::hstrlen),
     cmd("hrandfield", -2, READONLY, ONE_KEY, Shared, "hash", "6.2.0", "Get one or multiple random fields from a hash", hashes::hrandfield),
     cmd("hscan", -3, READONLY, ONE_KEY, Shared, "hash", "2.8.0", "Incrementally iterate hash fields and associated values", hashes::hscan),
+    // Sets
+    cmd("sadd", -3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "set", "1.0.0", "Add one or more members to a set", sets::sadd),
+    cmd("srem", -3, WRITE | FAST, ONE_KEY, Shared, "set", "1.0.0", "Remove one or more members from a set", sets::srem),
+    cmd("smembers", 2, READONLY, ONE_KEY, Shared, "set", "1.0.0", "Get all the members in a set", sets::smembers),
+    cmd("sismember", 3, READONLY | FAST, ONE_KEY, Shared, "set", "1.0.0", "Determine if a given value is a member of a set", sets::sismember),
+    cmd("smismember", -3, READONLY | FAST, ONE_KEY, Shared, "set", "6.2.0", "Returns the membership associated with the given elements for a set", sets::smismember),
+    cmd("scard", 2, READONLY | FAST, ONE_KEY, Shared, "set", "1.0.0", "Get the number of members in a set", sets::scard),
+    cmd("spop", -2, WRITE | FAST, ONE_KEY, Shared, "set", "1.0.0", "Remove and return one or multiple random members from a set", sets::spop),
+    cmd("srandmember", -2, READONLY, ONE_KEY, Shared, "set", "1.0.0", "Get one or multiple random members from a set", sets::srandmember),
+    cmd("smove", 4, WRITE | FAST, TWO_KEYS, Db, "set", "1.0.0", "Move a member from one set to another", sets::smove),
+    cmd("sdiff", -2, READONLY, ALL_KEYS, Db, "set", "1.0.0", "Subtract multiple sets", sets::sdiff),
+    cmd("sdiffstore", -3, WRITE | DENYOOM, ALL_KEYS, Db, "set", "1.0.0", "Subtract multiple sets and store the resulting set in a key", sets::sdiffstore),
+    cmd("sinter", -2, READONLY, ALL_KEYS, Db, "set", "1.0.0", "Intersect multiple sets", sets::sinter),
+    cmd("sinterstore", -3, WRITE | DENYOOM, ALL_KEYS, Db, "set", "1.0.0", "Intersect multiple sets and store the resulting set in a key", sets::sinterstore),
+    cmd("sintercard", -3, READONLY | MOVABLEKEYS, NO_KEYS, Db, "set", "7.0.0", "Intersect multiple sets and return the cardinality of the result", sets::sintercard),
+    cmd("sunion", -2, READONLY, ALL_KEYS, Db, "set", "1.0.0", "Add multiple sets", sets::sunion),
+    cmd("sunionstore", -3, WRITE | DENYOOM, ALL_KEYS, Db, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", sets::sunionstore),
+    cmd("sscan", -3, READONLY, ONE_KEY, Shared, "set", "2.8.0", "Incrementally iterate Set elements", sets::sscan),
     // Keys
     cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),
     cmd("unlink", -2, WRITE | FAST, ALL_KEYS, Shared, "generic", "4.0.0", "Asynchronously deletes one or more keys.", keys::del),

@@ -321,6 +321,13 @@ impl Set {
         !self.hashtable
     }
 
+    /// Recomputes the encoding from the members alone, as when Redis 7.0's SPOP builds the
+    /// members it leaves into a new set (created from the first one, as SADD creates a set).
+    pub fn reencode(&mut self) {
+        self.hashtable =
+            self.members.len() > SET_MAX_INTSET_ENTRIES || self.members.iter().any(|m| canonical_int(m).is_none());
+    }
+
     /// Members in the order Redis 7.0 lists them where the order is fixed: numeric for an
     /// intset; storage order (which Redis leaves unspecified) for a hashtable.
     pub fn members_in_order(&self) -> Vec<&Bytes> {
@@ -578,6 +585,8 @@ mod hash_and_set_tests {
         assert!(!set.is_intset());
         set.remove(b"a");
         assert!(!set.is_intset(), "Redis 7.0 never converts a hashtable back");
+        set.reencode();
+        assert!(set.is_intset(), "as SPOP rebuilds the members it leaves");
     }
 
     #[test]
