@@ -69,7 +69,7 @@ pub const COUNT_OUT_OF_RANGE: Reply =
 /// HRANDFIELD WITHVALUES with a count whose doubling overflows (and mokad's refusal of a reply
 /// to a negative count too large to build).
 pub const OUT_OF_RANGE: Reply = Reply::error("ERR value is out of range");
-/// SPOP with a negative count.
+/// SPOP with a count that is negative or not a number.
 pub const MUST_BE_POSITIVE: Reply = Reply::error("ERR value is out of range, must be positive");
 /// SINTERCARD with a numkeys below 1 or not a number.
 pub const NUMKEYS_NOT_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");

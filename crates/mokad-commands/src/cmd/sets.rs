@@ -114,10 +114,10 @@ pub(crate) fn spop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             (set.remove_index(i).map_or(Reply::Null, Reply::Bulk), true)
         }),
         3 => {
+            // Redis gives the same error for a count that is not a number.
             let count = match parse_int(&args[2]) {
-                Ok(n) if n < 0 => return errors::MUST_BE_POSITIVE,
-                Ok(n) => n as u64,
-                Err(reply) => return reply,
+                Ok(n) if n >= 0 => n as u64,
+                _ => return errors::MUST_BE_POSITIVE,
             };
             write_collection(ctx, &args[1], IfAbsent::Reply(Reply::Set(Vec::new())), |set: &mut Set| {
                 (Reply::Set(pop_many(set, count)), count > 0)
