@@ -209,6 +209,14 @@ const COMMAND: &[CommandSpec] = &[
     cmd("command|help", 2, LOADING | STALE, NO_KEYS, NoLock, "server", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
 ];
 
+const OBJECT: &[CommandSpec] = &[
+    cmd("object|encoding", 3, READONLY, (2, 2, 1), Shared, "generic", "2.2.3", "Inspect the internal encoding of a Redis object", keys::object_encoding),
+    cmd("object|refcount", 3, READONLY, (2, 2, 1), Shared, "generic", "2.2.3", "Get the number of references to the value of the key", keys::object_refcount),
+    cmd("object|idletime", 3, READONLY, (2, 2, 1), Shared, "generic", "2.2.3", "Get the time since a Redis object was last accessed", keys::object_idletime),
+    cmd("object|freq", 3, READONLY, (2, 2, 1), Shared, "generic", "4.0.0", "Get the logarithmic access frequency counter of a Redis object", keys::object_freq),
+    cmd("object|help", 2, LOADING | STALE, NO_KEYS, NoLock, "generic", "6.2.0", "Show helpful text about the different subcommands", keys::object_help),
+];
+
 /// Every command mokad supports.
 pub static COMMANDS: &[CommandSpec] = &[
     // Connection
@@ -299,6 +307,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("renamenx", 3, WRITE | FAST, TWO_KEYS, Db, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist.", keys::renamenx),
     cmd("copy", -3, WRITE | DENYOOM, TWO_KEYS, All, "generic", "6.2.0", "Copies the value of a key to a new key.", keys::copy),
     cmd("move", 3, WRITE | FAST, ONE_KEY, All, "generic", "1.0.0", "Moves a key to another database.", keys::move_),
+    container("object", "generic", "2.2.3", "A container for object introspection commands", OBJECT),
     cmd("dbsize", 1, READONLY | FAST, NO_KEYS, Shared, "server", "1.0.0", "Returns the number of keys in the database.", keys::dbsize),
     // Transactions
     cmd("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "transactions", "1.2.0", "Starts a transaction.", tx::multi),

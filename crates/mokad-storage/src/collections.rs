@@ -119,9 +119,8 @@ impl Hash {
         new
     }
 
-    /// Converts to the hashtable encoding if `data` is too long for a listpack entry, as Redis
-    /// does for every argument of HSET and HSETNX before it looks a field up.
-    pub fn admit(&mut self, data: &[u8]) {
+    /// Converts to the hashtable encoding if `data` is too long for a listpack entry.
+    fn admit(&mut self, data: &[u8]) {
         if data.len() > HASH_MAX_LISTPACK_VALUE {
             self.hashtable = true;
         }
@@ -544,7 +543,7 @@ mod hash_and_set_tests {
         hash.insert(b("f"), b(&"v".repeat(65)));
         assert!(!hash.is_listpack());
         let mut hash = Hash::default();
-        hash.admit(&[0; 65]);
+        hash.insert(b(&"f".repeat(65)), b("v"));
         assert!(!hash.is_listpack());
     }
 

@@ -51,9 +51,6 @@ pub(crate) fn hmset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// `HSETNX key field value`
 pub(crate) fn hsetnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     write_collection(ctx, &args[1], IfAbsent::Create, |hash: &mut Hash| {
-        // Redis converts a listpack for long arguments before it looks the field up.
-        hash.admit(&args[2]);
-        hash.admit(&args[3]);
         if hash.get(&args[2]).is_some() {
             return (Reply::Integer(0), false);
         }

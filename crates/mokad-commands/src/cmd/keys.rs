@@ -1,8 +1,9 @@
-//! Generic key commands: existence, deletion, expiry, iteration, renaming, copying, moving.
+//! Generic key commands: existence, deletion, expiry, iteration, renaming, copying, moving,
+//! introspection (OBJECT).
 
 use bytes::Bytes;
-use mokad_resp::Reply;
-use mokad_storage::{Change, Entry};
+use mokad_resp::{parse_i64, Reply};
+use mokad_storage::{Change, Entry, Value};
 
 use super::update;
 use crate::args::{is, parse_int, Args};
@@ -401,4 +402,144 @@ pub(crate) fn move_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         ctx.server.storage.remove(ctx.session.db, &args[1]);
     }
     reply
+}
+
+/// Longest string Redis 7.0 keeps in one allocation with its header (`embstr`).
+const EMBSTR_SIZE_LIMIT: usize = 44;
+/// Integers Redis shares one object for (`OBJ_SHARED_INTEGERS`): 0 to 9999.
+const SHARED_INTEGERS: i64 = 10_000;
+/// The reference count Redis reports for a shared object (`OBJ_SHARED_REFCOUNT`, `INT_MAX`).
+const SHARED_REFCOUNT: i64 = i32::MAX as i64;
+/// Most members a sorted set keeps in a listpack (`zset-max-listpack-entries`).
+const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
+/// Longest member a listpack-encoded sorted set holds (`zset-max-listpack-value`).
+const ZSET_MAX_LISTPACK_VALUE: usize = 64;
+
+/// The encoding Redis 7.0 would give `value`.
+///
+/// Hashes and sets remember theirs (Redis never converts back to the small encoding); a
+/// string's follows from its content, as Redis's `tryObjectEncoding` decides it when the value
+/// is stored; a sorted set's from its current size; lists are always quicklists in 7.0.
+fn encoding(value: &Value) -> &'static str {
+    match value {
+        Value::String(s) if s.len() <= 20 && parse_i64(s).is_some() => "int",
+        Value::String(s) if s.len() <= EMBSTR_SIZE_LIMIT => "embstr",
+        Value::String(_) => "raw",
+        Value::Hash(h) if h.read().is_listpack() => "listpack",
+        Value::Hash(_) => "hashtable",
+        Value::List(_) => "quicklist",
+        Value::Set(s) if s.read().is_intset() => "intset",
+        Value::Set(_) => "hashtable",
+        Value::ZSet(z) => {
+            let z = z.read();
+            if z.len() <= ZSET_MAX_LISTPACK_ENTRIES && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) {
+                "listpack"
+            } else {
+                "skiplist"
+            }
+        }
+    }
+}
+
+/// The value at OBJECT's key, or the nil reply when there is none.
+fn object_value(ctx: &Ctx<'_>, key: &Bytes) -> Result<Value, Reply> {
+    ctx.server.storage.get(ctx.session.db, key).map(|e| e.value).ok_or(Reply::Null)
+}
+
+/// Whether the eviction policy is an LFU one (Redis's `MAXMEMORY_FLAG_LFU`).
+fn lfu_policy(ctx: &Ctx<'_>) -> bool {
+    ctx.server.settings.read().maxmemory_policy.to_ascii_lowercase().ends_with("-lfu")
+}
+
+/// OBJECT ENCODING key: the internal representation Redis 7.0 would use (see [`encoding`]).
+///
+/// # Format
+/// `OBJECT ENCODING key`
+pub(crate) fn object_encoding(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    match object_value(ctx, &args[2]) {
+        Ok(value) => Reply::bulk(encoding(&value)),
+        Err(reply) => reply,
+    }
+}
+
+/// OBJECT REFCOUNT key: what Redis would report. Redis shares one object per integer from 0
+/// to 9999 (refcount `INT_MAX`) unless a maxmemory is set with an LRU or LFU policy; every
+/// other value has one reference.
+///
+/// # Format
+/// `OBJECT REFCOUNT key`
+pub(crate) fn object_refcount(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    let value = match object_value(ctx, &args[2]) {
+        Ok(value) => value,
+        Err(reply) => return reply,
+    };
+    let sharing = {
+        let settings = ctx.server.settings.read();
+        let policy = settings.maxmemory_policy.to_ascii_lowercase();
+        settings.maxmemory.0 == 0 || !(policy.ends_with("-lru") || policy.ends_with("-lfu"))
+    };
+    let shared = match &value {
+        Value::String(s) if encoding(&value) == "int" => sharing && parse_i64(s).is_some_and(|n| (0..SHARED_INTEGERS).contains(&n)),
+        _ => false,
+    };
+    Reply::Integer(if shared { SHARED_REFCOUNT } else { 1 })
+}
+
+/// OBJECT IDLETIME key: an error, never a made-up number. Under an LFU policy it is Redis's own
+/// error; under any other, mokad's, because moka keeps no access time per key (it orders keys
+/// for eviction without timestamps that could be read back).
+///
+/// # Format
+/// `OBJECT IDLETIME key`
+pub(crate) fn object_idletime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    if let Err(reply) = object_value(ctx, &args[2]) {
+        return reply;
+    }
+    if lfu_policy(ctx) {
+        errors::LFU_SELECTED
+    } else {
+        errors::IDLETIME_NOT_TRACKED
+    }
+}
+
+/// OBJECT FREQ key: an error, never a made-up number. Under a policy that is not LFU it is
+/// Redis's own error; under an LFU one, mokad's, because moka's frequency sketch cannot be
+/// read back per key.
+///
+/// # Format
+/// `OBJECT FREQ key`
+pub(crate) fn object_freq(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    if let Err(reply) = object_value(ctx, &args[2]) {
+        return reply;
+    }
+    if lfu_policy(ctx) {
+        errors::FREQ_NOT_TRACKED
+    } else {
+        errors::LFU_NOT_SELECTED
+    }
+}
+
+/// OBJECT HELP: Redis 7.0's text, line for line.
+///
+/// # Format
+/// `OBJECT HELP`
+pub(crate) fn object_help(_: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
+    const LINES: &[&str] = &[
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    ];
+    Reply::Array(LINES.iter().map(|line| Reply::simple(line)).collect())
 }
