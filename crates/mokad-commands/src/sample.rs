@@ -82,7 +82,8 @@ pub fn with_repeats(rng: &mut Rng, n: usize, count: u64, cost: impl Fn(usize) ->
         return None;
     }
     let count = count as usize;
-    let mut positions = Vec::with_capacity(count);
+    // Grown as picks are made: the budget check above bounds the count, not the allocation.
+    let mut positions = Vec::with_capacity(count.min(1024));
     let mut spent = 0usize;
     for _ in 0..count {
         let i = rng.below(n);
