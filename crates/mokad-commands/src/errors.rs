@@ -58,6 +58,27 @@ pub const AUTH_NOT_CONFIGURED: Reply = Reply::error(
 /// AUTH with a user that does not exist.
 pub const WRONGPASS: Reply = Reply::error("WRONGPASS invalid username-password pair or user is disabled.");
 
+/// A blocking command's timeout that does not parse as a float.
+pub const TIMEOUT_NOT_FLOAT: Reply = Reply::error("ERR timeout is not a float or out of range");
+/// A blocking command's timeout below zero (or out of range, as Redis 7.0 converts it).
+pub const TIMEOUT_NEGATIVE: Reply = Reply::error("ERR timeout is negative");
+/// LSET past either end of the list.
+pub const INDEX_OUT_OF_RANGE: Reply = Reply::error("ERR index out of range");
+/// LPOP/RPOP count that is negative or not an integer.
+pub const MUST_BE_POSITIVE: Reply = Reply::error("ERR value is out of range, must be positive");
+/// LMPOP/BLMPOP (and the other *MPOP) numkeys below 1 or not an integer.
+pub const NUMKEYS_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");
+/// LMPOP/BLMPOP COUNT below 1 or not an integer.
+pub const COUNT_POSITIVE: Reply = Reply::error("ERR count should be greater than 0");
+/// LPOS RANK 0.
+pub const LPOS_RANK_ZERO: Reply = Reply::error(
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+/// LPOS COUNT below zero or not an integer.
+pub const LPOS_COUNT_NEGATIVE: Reply = Reply::error("ERR COUNT can't be negative");
+/// LPOS MAXLEN below zero or not an integer.
+pub const LPOS_MAXLEN_NEGATIVE: Reply = Reply::error("ERR MAXLEN can't be negative");
+
 /// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
 pub fn wrong_arity(name: &str) -> Reply {
     Reply::Error(Cow::Owned(format!("ERR wrong number of arguments for '{}' command", name.to_ascii_lowercase())))
