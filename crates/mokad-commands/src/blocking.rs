@@ -62,8 +62,9 @@ pub struct Blocked {
     pub kick: bool,
 }
 
-/// The reply of a blocking command whose timeout passed (also its reply inside MULTI or a
-/// script, where it does not block): the null array, `*-1` in RESP2 and `_` in RESP3.
+/// The reply of a blocking command whose timeout passed: the null array, `*-1` in RESP2 and
+/// `_` in RESP3. Inside MULTI or a script, where they do not block, BLPOP, BRPOP, BLMPOP and
+/// BZPOP* answer it too; BLMOVE and BRPOPLPUSH answer the null bulk string there.
 pub const TIMED_OUT: Reply = Reply::NullArray;
 
 struct Waiter {

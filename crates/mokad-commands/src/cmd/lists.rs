@@ -379,19 +379,32 @@ fn may_take(ctx: &Ctx<'_>, key: &Bytes, kind: WaitKind, passed: &mut bool) -> bo
     ok
 }
 
+/// What a blocking command that found nothing is to do.
+struct Wait<'a> {
+    keys: &'a [Bytes],
+    kind: WaitKind,
+    timeout: Option<std::time::Duration>,
+    /// Whether a ready key was passed over for other waiters.
+    kick: bool,
+    /// The reply where it may not block (inside EXEC or a script): BLMOVE and BRPOPLPUSH
+    /// answer the null bulk string there, like LMOVE, though their timeout is the null array.
+    at_once: Reply,
+}
+
 /// The end of a blocking command that found nothing: waits (see `crate::blocking`) where it
-/// may block, else answers as a timeout at once. The reply returned while blocking is not sent.
-fn block(ctx: &mut Ctx<'_>, args: &[Bytes], keys: &[Bytes], kind: WaitKind, timeout: Option<std::time::Duration>, kick: bool) -> Reply {
-    if ctx.session.may_block() {
-        ctx.session.blocked = Some(Blocked {
-            args: args.to_vec(),
-            db: ctx.session.db,
-            keys: keys.to_vec(),
-            kind,
-            timeout,
-            kick,
-        });
+/// may block, else answers at once. The reply returned while blocking is not sent.
+fn block(ctx: &mut Ctx<'_>, args: &[Bytes], wait: Wait<'_>) -> Reply {
+    if !ctx.session.may_block() {
+        return wait.at_once;
     }
+    ctx.session.blocked = Some(Blocked {
+        args: args.to_vec(),
+        db: ctx.session.db,
+        keys: wait.keys.to_vec(),
+        kind: wait.kind,
+        timeout: wait.timeout,
+        kick: wait.kick,
+    });
     TIMED_OUT
 }
 
@@ -437,7 +450,7 @@ fn bpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> Reply {
     });
     match taken {
         Ok(reply) => reply,
-        Err(kick) => block(ctx, args, keys, WaitKind::List, timeout, kick),
+        Err(kick) => block(ctx, args, Wait { keys, kind: WaitKind::List, timeout, kick, at_once: TIMED_OUT }),
     }
 }
 
@@ -526,7 +539,7 @@ fn bmove_generic(ctx: &mut Ctx<'_>, args: &[Bytes], from: End, to: End, timeout:
     let taken = take_first(shared, source, Some(WaitKind::List), |key| move_one(shared, key, &args[2], from, to));
     match taken {
         Ok(reply) => reply,
-        Err(kick) => block(ctx, args, source, WaitKind::List, timeout, kick),
+        Err(kick) => block(ctx, args, Wait { keys: source, kind: WaitKind::List, timeout, kick, at_once: Reply::Null }),
     }
 }
 
@@ -619,12 +632,13 @@ pub(crate) fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`
 pub(crate) fn blmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let timeout = match parse_timeout(&args[1]) {
-        Ok(timeout) => timeout,
-        Err(reply) => return reply,
-    };
+    // Redis reads numkeys, the end and COUNT before the timeout here.
     let mpop = match Mpop::parse(args, 2) {
         Ok(mpop) => mpop,
+        Err(reply) => return reply,
+    };
+    let timeout = match parse_timeout(&args[1]) {
+        Ok(timeout) => timeout,
         Err(reply) => return reply,
     };
     let shared: &Ctx<'_> = ctx;
@@ -632,7 +646,7 @@ pub(crate) fn blmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         Ok(reply) => reply,
         Err(kick) => {
             let keys = mpop.keys;
-            block(ctx, args, keys, WaitKind::List, timeout, kick)
+            block(ctx, args, Wait { keys, kind: WaitKind::List, timeout, kick, at_once: TIMED_OUT })
         }
     }
 }
@@ -656,7 +670,7 @@ fn bzpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
     });
     match taken {
         Ok(reply) => reply,
-        Err(kick) => block(ctx, args, keys, WaitKind::ZSet, timeout, kick),
+        Err(kick) => block(ctx, args, Wait { keys, kind: WaitKind::ZSet, timeout, kick, at_once: TIMED_OUT }),
     }
 }
 
