@@ -70,6 +70,10 @@ pub const MUST_BE_POSITIVE: Reply = Reply::error("ERR value is out of range, mus
 pub const NUMKEYS_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");
 /// LMPOP/BLMPOP COUNT below 1 or not an integer.
 pub const COUNT_POSITIVE: Reply = Reply::error("ERR count should be greater than 0");
+/// The reply of a client that CLIENT UNBLOCK ... ERROR ends.
+pub const UNBLOCKED: Reply = Reply::error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+/// CLIENT UNBLOCK with a reason other than TIMEOUT or ERROR.
+pub const UNBLOCK_REASON: Reply = Reply::error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 /// LPOS RANK 0.
 pub const LPOS_RANK_ZERO: Reply = Reply::error(
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -115,6 +119,16 @@ pub fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
     let sub = String::from_utf8_lossy(sub);
     Reply::Error(Cow::Owned(format!(
         "ERR unknown subcommand '{}'. Try {} HELP.",
+        truncate(&sub, 128),
+        command.to_ascii_uppercase()
+    )))
+}
+
+/// A subcommand given more arguments than it takes (Redis echoes the name as typed).
+pub fn subcommand_arity(command: &str, sub: &[u8]) -> Reply {
+    let sub = String::from_utf8_lossy(sub);
+    Reply::Error(Cow::Owned(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
         truncate(&sub, 128),
         command.to_ascii_uppercase()
     )))

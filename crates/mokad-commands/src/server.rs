@@ -43,6 +43,37 @@ impl Signal {
     }
 }
 
+/// CLIENT UNBLOCK's request to a blocked client: end the wait as a timeout or with an error.
+#[derive(Debug, Default)]
+pub struct UnblockRequest {
+    /// 0: none, 1: as a timeout, 2: with the UNBLOCKED error.
+    state: AtomicU8,
+    notify: Notify,
+}
+
+impl UnblockRequest {
+    /// Asks the client to stop waiting, with the UNBLOCKED error if `error`.
+    pub fn request(&self, error: bool) {
+        self.state.store(if error { 2 } else { 1 }, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+
+    /// Forgets a request that came too late for the wait it was meant for.
+    pub fn clear(&self) {
+        self.state.store(0, Ordering::SeqCst);
+    }
+
+    /// Resolves when a request comes: whether it asks for the error.
+    pub async fn wait(&self) -> bool {
+        loop {
+            match self.state.swap(0, Ordering::SeqCst) {
+                0 => self.notify.notified().await,
+                state => return state == 2,
+            }
+        }
+    }
+}
+
 /// Counters the server keeps beside the keyspace's own.
 #[derive(Debug, Default)]
 pub struct ServerStats {
@@ -138,6 +169,8 @@ pub struct ClientInfo {
     pub killed: Signal,
     /// Waiting in a blocking command (CLIENT LIST's flag `b`).
     pub blocked: AtomicBool,
+    /// CLIENT UNBLOCK's request, while blocked.
+    pub unblock: UnblockRequest,
 }
 
 impl ClientInfo {
@@ -204,6 +237,7 @@ impl Clients {
             no_touch: AtomicBool::new(false),
             killed: Signal::default(),
             blocked: AtomicBool::new(false),
+            unblock: UnblockRequest::default(),
         });
         self.map.lock().insert(id, client.clone());
         client

@@ -192,6 +192,7 @@ const CLIENT: &[CommandSpec] = &[
     cmd("client|no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.0.0", "Sets the client eviction mode of the connection.", conn::client_no_evict),
     cmd("client|no-touch", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", conn::client_no_touch),
     cmd("client|reply", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "3.2.0", "Instructs the server whether to reply to commands.", conn::client_reply),
+    cmd("client|unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.", conn::client_unblock),
     cmd("client|getredir", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected.", conn::client_getredir),
     cmd("client|help", 2, LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
 ];

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 
 use bytes::BytesMut;
 use mokad_commands::blocking::TIMED_OUT;
-use mokad_commands::{execute, ClientInfo, Server, Session};
+use mokad_commands::{errors, execute, ClientInfo, Server, Session};
 use mokad_resp::Reply;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -53,6 +53,7 @@ pub(crate) async fn wait(
     let deadline = blocked.timeout.and_then(|timeout| Instant::now().checked_add(timeout));
     let client = session.client.clone();
     let registration = server.blocking.register(client.id, blocked.db, &blocked.keys, blocked.kind);
+    client.unblock.clear();
     let _flag = BlockedFlag::raise(&client);
     if blocked.kick {
         registration.kick();
@@ -71,6 +72,7 @@ pub(crate) async fn wait(
                 () = registration.woken() => break,
                 () = until(deadline) => return Ok(TIMED_OUT),
                 () = client.killed.wait() => return Err("killed".into()),
+                error = client.unblock.wait() => return Ok(if error { errors::UNBLOCKED } else { TIMED_OUT }),
                 read = stream.read_buf(input) => match read {
                     Ok(0) => return Err("closed while blocked".into()),
                     Ok(_) => {

@@ -397,10 +397,11 @@ fn block(ctx: &mut Ctx<'_>, args: &[Bytes], wait: Wait<'_>) -> Reply {
     if !ctx.session.may_block() {
         return wait.at_once;
     }
+    // Copies, so that a long wait does not keep the whole read buffer the request came in alive.
     ctx.session.blocked = Some(Blocked {
-        args: args.to_vec(),
+        args: args.iter().map(owned).collect(),
         db: ctx.session.db,
-        keys: wait.keys.to_vec(),
+        keys: wait.keys.iter().map(owned).collect(),
         kind: wait.kind,
         timeout: wait.timeout,
         kick: wait.kick,
