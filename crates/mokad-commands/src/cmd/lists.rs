@@ -744,6 +744,101 @@ mod tests {
         assert_eq!(l.remove_matching(b"zz", 0, true), 0);
     }
 
+    use crate::server::{Server, Session};
+    use crate::settings::Settings;
+    use bytes::BytesMut;
+    use mokad_resp::Protocol;
+    use mokad_storage::collections::shared;
+    use mokad_storage::{Change, Entry, Value};
+
+    fn server() -> Server {
+        Server::new(Settings::default(), String::new())
+    }
+
+    fn session(server: &Server) -> Session {
+        Session::new(server.clients.register("127.0.0.1:1".into(), "127.0.0.1:6379".into()))
+    }
+
+    /// Runs a command line and returns its reply encoded in `protocol`.
+    fn run(server: &Server, session: &mut Session, protocol: Protocol, line: &str) -> String {
+        let args = line.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        let mut out = BytesMut::new();
+        crate::execute(server, session, args).encode(protocol, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Stores a sorted set directly: ZADD lives in another module.
+    fn store_zset(server: &Server, key: &str, members: &[(&str, f64)]) {
+        let mut zset = ZSet::default();
+        for (member, score) in members {
+            zset.insert(Bytes::copy_from_slice(member.as_bytes()), *score);
+        }
+        let entry = Entry::new(Value::ZSet(shared(zset)));
+        server.storage.update(0, key.as_bytes(), |_| (Change::Put(entry), ())).unwrap();
+    }
+
+    #[test]
+    fn should_pop_sorted_set_members_with_their_scores_as_doubles() {
+        let server = server();
+        let mut s = session(&server);
+        store_zset(&server, "z", &[("a", 1.5), ("b", 2.0), ("c", 0.1)]);
+        let resp2 = Protocol::Resp2;
+        assert_eq!(run(&server, &mut s, resp2, "BZPOPMIN nothing z 0"), "*3\r\n$1\r\nz\r\n$1\r\nc\r\n$19\r\n0.10000000000000001\r\n");
+        assert_eq!(run(&server, &mut s, Protocol::Resp3, "BZPOPMAX z 0"), "*3\r\n$1\r\nz\r\n$1\r\nb\r\n,2\r\n");
+        assert_eq!(run(&server, &mut s, resp2, "BZPOPMAX z 0"), "*3\r\n$1\r\nz\r\n$1\r\na\r\n$3\r\n1.5\r\n");
+        assert!(s.blocked.is_none());
+        assert!(!server.storage.exists(0, &Bytes::from_static(b"z")), "an emptied sorted set is deleted");
+        // Nothing left: the command asks the connection to wait, for a sorted set.
+        run(&server, &mut s, resp2, "BZPOPMIN z 1.5");
+        let blocked = s.blocked.take().expect("blocked");
+        assert_eq!((blocked.kind, blocked.timeout), (WaitKind::ZSet, Some(std::time::Duration::from_millis(1500))));
+        assert_eq!(blocked.keys, [Bytes::from_static(b"z")]);
+    }
+
+    #[test]
+    fn should_fail_on_a_key_of_another_type_unless_looking_again_after_a_wake_up() {
+        let server = server();
+        let mut s = session(&server);
+        store_zset(&server, "z", &[("a", 1.0)]);
+        let wrongtype = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+        assert_eq!(run(&server, &mut s, Protocol::Resp2, "BLPOP z 0"), wrongtype);
+        assert!(s.blocked.is_none());
+        // Run again after a wake-up, a key of another type is only "not ready", as Redis
+        // serves a blocked client only from a key of its type.
+        s.block_retry = true;
+        run(&server, &mut s, Protocol::Resp2, "BLPOP z 0");
+        s.block_retry = false;
+        assert!(s.blocked.take().is_some());
+    }
+
+    #[test]
+    fn should_not_block_inside_exec_or_a_script() {
+        let server = server();
+        let mut s = session(&server);
+        for (flag, line, reply) in [
+            (0, "BLPOP q 0", "*-1\r\n"),
+            (1, "BLMOVE q d LEFT LEFT 0", "$-1\r\n"),
+            (0, "BZPOPMAX q 0", "*-1\r\n"),
+            (1, "BLMPOP 0 1 q LEFT", "*-1\r\n"),
+        ] {
+            s.in_exec = flag == 0;
+            s.in_script = flag == 1;
+            assert_eq!(run(&server, &mut s, Protocol::Resp2, line), reply, "{line}");
+            assert!(s.blocked.is_none(), "{line}");
+        }
+    }
+
+    #[tokio::test]
+    async fn should_wake_sorted_set_waiters_when_a_write_fills_the_key() {
+        let server = server();
+        let mut s = session(&server);
+        let key = Bytes::from_static(b"z");
+        let waiter = server.blocking.register(99, 0, std::slice::from_ref(&key), WaitKind::ZSet);
+        let ctx = Ctx { server: &server, session: &mut s };
+        write_collection(&ctx, b"z", IfAbsent::Create, |zset: &mut ZSet| (Reply::OK, zset.insert(Bytes::from_static(b"m"), 1.0).is_none()));
+        tokio::time::timeout(std::time::Duration::from_secs(1), waiter.woken()).await.expect("the ZSet write wakes the waiter");
+    }
+
     #[test]
     fn should_read_mpop_arguments_in_redis_order() {
         let args = |s: &str| s.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect::<Vec<_>>();
