@@ -485,3 +485,31 @@ fn a_blocked_command_counts_once_in_the_processed_commands() {
     // The INFO before, the RPUSH: the BLPOP was counted when it arrived, not when served.
     assert_eq!(after - polled, 2);
 }
+
+#[test]
+fn a_blmove_whose_destination_changed_type_fails_and_the_next_waiter_is_served() {
+    let server = Server::start();
+    let mut mover = blocked(&server, 0, &["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
+    let mut reader = blocked(&server, 1, &["BLPOP", "src", "0"]);
+    let mut other = server.raw();
+    other.call(&["SET", "dst", "string"]);
+    assert_eq!(other.call_str(&["RPUSH", "src", "x"]), ":1\r\n");
+    assert_eq!(text(mover.read_reply()), "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    assert_eq!(text(reader.read_reply()), "*2\r\n$3\r\nsrc\r\n$1\r\nx\r\n");
+    assert_eq!(other.call_str(&["GET", "dst"]), "$6\r\nstring\r\n");
+}
+
+#[test]
+fn a_list_waiter_is_not_failed_by_its_key_becoming_another_type() {
+    let server = Server::start();
+    let mut waiter = blocked(&server, 0, &["BLPOP", "k", "0"]);
+    let mut other = server.raw();
+    other.call(&["SET", "k", "string"]);
+    // Renamed over, the key wakes its waiter, which finds a string and waits on.
+    other.call(&["SET", "tmp", "another"]);
+    other.call(&["RENAME", "tmp", "k"]);
+    waiter.assert_silent(Duration::from_millis(200));
+    other.call(&["DEL", "k"]);
+    other.call(&["RPUSH", "k", "x"]);
+    assert_eq!(text(waiter.read_reply()), "*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
+}

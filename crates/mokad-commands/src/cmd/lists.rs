@@ -409,11 +409,30 @@ fn block(ctx: &mut Ctx<'_>, args: &[Bytes], wait: Wait<'_>) -> Reply {
     TIMED_OUT
 }
 
+/// What a blocking command answers for a source key of another type: WRONGTYPE at first, but
+/// only "not ready" when it looks again after waking, as Redis serves a blocked client only
+/// from a key of its type (and a waiter that failed there would also hold up the ones behind).
+fn wrong_source(ctx: &Ctx<'_>) -> Reply {
+    if ctx.session.block_retry {
+        NOT_READY
+    } else {
+        errors::WRONGTYPE
+    }
+}
+
+/// [`wrong_source`] applied to a pop's reply.
+fn source_checked(ctx: &Ctx<'_>, reply: Reply) -> Reply {
+    if reply == errors::WRONGTYPE {
+        wrong_source(ctx)
+    } else {
+        reply
+    }
+}
+
 /// Pops from the first of `keys` that has something, in argument order; `take` answers
-/// [`NOT_READY`] for an absent key. `kind` is set for blocking commands, which pass over keys
-/// where other clients wait first and, when run again after waiting, keys of another type
-/// (Redis serves a blocked client only from a key of its type). `Err(passed)` when nothing
-/// was taken, `passed` telling whether a key was passed over for other waiters.
+/// [`NOT_READY`] for a key with nothing to take. `kind` is set for blocking commands, which
+/// pass over keys where other clients wait first. `Err(passed)` when nothing was taken,
+/// `passed` telling whether a key was passed over for other waiters.
 fn take_first(
     ctx: &Ctx<'_>,
     keys: &[Bytes],
@@ -428,8 +447,7 @@ fn take_first(
             }
         }
         let reply = take(key);
-        let not_ready = reply == NOT_READY || (reply == errors::WRONGTYPE && kind.is_some() && ctx.session.block_retry);
-        if !not_ready {
+        if reply != NOT_READY {
             return Ok(reply);
         }
     }
@@ -444,10 +462,11 @@ fn bpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> Reply {
     let keys = &args[1..args.len() - 1];
     let shared: &Ctx<'_> = ctx;
     let taken = take_first(shared, keys, Some(WaitKind::List), |key| {
-        write_collection(shared, key, IfAbsent::Reply(NOT_READY), |list: &mut List| match end.pop(list) {
+        let reply = write_collection(shared, key, IfAbsent::Reply(NOT_READY), |list: &mut List| match end.pop(list) {
             Some(item) => (Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(item)]), true),
             None => (NOT_READY, false),
-        })
+        });
+        source_checked(shared, reply)
     });
     match taken {
         Ok(reply) => reply,
@@ -473,14 +492,15 @@ pub(crate) fn brpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 }
 
 /// Moves one element from `source`'s `from` end to `destination`'s `to` end, checking both
-/// types first; [`NOT_READY`] when there is no source list. The caller holds the database's
-/// exclusive lock, so the two writes are one atomic step.
-fn move_one(ctx: &Ctx<'_>, source: &Bytes, destination: &Bytes, from: End, to: End) -> Reply {
+/// types first; [`NOT_READY`] when there is no source list, `wrong_source` when the source is
+/// another type. The caller holds the database's exclusive lock, so the two writes are one
+/// atomic step.
+fn move_one(ctx: &Ctx<'_>, source: &Bytes, destination: &Bytes, from: End, to: End, wrong_source: Reply) -> Reply {
     let storage = &ctx.server.storage;
     let db = ctx.session.db;
     match storage.peek(db, source) {
         None => return NOT_READY,
-        Some(entry) if !matches!(entry.value, mokad_storage::Value::List(_)) => return errors::WRONGTYPE,
+        Some(entry) if !matches!(entry.value, mokad_storage::Value::List(_)) => return wrong_source,
         Some(_) => {}
     }
     if let Some(entry) = storage.peek(db, destination) {
@@ -523,7 +543,7 @@ pub(crate) fn lmove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         (Ok(from), Ok(to)) => (from, to),
         (Err(reply), _) | (_, Err(reply)) => return reply,
     };
-    nil_if_not_ready(move_one(ctx, &args[1], &args[2], from, to))
+    nil_if_not_ready(move_one(ctx, &args[1], &args[2], from, to, errors::WRONGTYPE))
 }
 
 /// RPOPLPUSH: LMOVE source destination RIGHT LEFT.
@@ -531,13 +551,14 @@ pub(crate) fn lmove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `RPOPLPUSH source destination`
 pub(crate) fn rpoplpush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    nil_if_not_ready(move_one(ctx, &args[1], &args[2], End::Right, End::Left))
+    nil_if_not_ready(move_one(ctx, &args[1], &args[2], End::Right, End::Left, errors::WRONGTYPE))
 }
 
 fn bmove_generic(ctx: &mut Ctx<'_>, args: &[Bytes], from: End, to: End, timeout: Option<std::time::Duration>) -> Reply {
     let source = std::slice::from_ref(&args[1]);
     let shared: &Ctx<'_> = ctx;
-    let taken = take_first(shared, source, Some(WaitKind::List), |key| move_one(shared, key, &args[2], from, to));
+    // A destination of another type fails the command even after waking, as in Redis.
+    let taken = take_first(shared, source, Some(WaitKind::List), |key| move_one(shared, key, &args[2], from, to, wrong_source(shared)));
     match taken {
         Ok(reply) => reply,
         Err(kick) => block(ctx, args, Wait { keys: source, kind: WaitKind::List, timeout, kick, at_once: Reply::Null }),
@@ -643,7 +664,7 @@ pub(crate) fn blmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
         Err(reply) => return reply,
     };
     let shared: &Ctx<'_> = ctx;
-    match take_first(shared, mpop.keys, Some(WaitKind::List), |key| mpop.take(shared, key)) {
+    match take_first(shared, mpop.keys, Some(WaitKind::List), |key| source_checked(shared, mpop.take(shared, key))) {
         Ok(reply) => reply,
         Err(kick) => {
             let keys = mpop.keys;
@@ -660,14 +681,15 @@ fn bzpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
     let keys = &args[1..args.len() - 1];
     let shared: &Ctx<'_> = ctx;
     let taken = take_first(shared, keys, Some(WaitKind::ZSet), |key| {
-        write_collection(shared, key, IfAbsent::Reply(NOT_READY), |zset: &mut ZSet| {
+        let reply = write_collection(shared, key, IfAbsent::Reply(NOT_READY), |zset: &mut ZSet| {
             match if max { zset.pop_max() } else { zset.pop_min() } {
                 Some((member, score)) => {
                     (Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(member), Reply::Double(score)]), true)
                 }
                 None => (NOT_READY, false),
             }
-        })
+        });
+        source_checked(shared, reply)
     });
     match taken {
         Ok(reply) => reply,
