@@ -114,8 +114,11 @@ pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, re
     }
     let mut ctx = Ctx { server, session };
     let reply = (spec.run)(&mut ctx, request);
-    // Counted after the command, as Redis does: INFO does not count itself.
-    server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+    // Counted after the command, as Redis does: INFO does not count itself. A blocked command
+    // run again after a wake-up was counted when it arrived.
+    if !ctx.session.block_retry {
+        server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+    }
     reply
 }
 

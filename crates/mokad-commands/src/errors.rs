@@ -94,6 +94,29 @@ pub const FREQ_NOT_TRACKED: Reply = Reply::error(
     "ERR access frequency not tracked: mokad keeps no counter per key (moka's LFU sketch is internal to its eviction).",
 );
 
+/// A blocking command's timeout that does not parse as a float.
+pub const TIMEOUT_NOT_FLOAT: Reply = Reply::error("ERR timeout is not a float or out of range");
+/// A blocking command's timeout below zero (or out of range, as Redis 7.0 converts it).
+pub const TIMEOUT_NEGATIVE: Reply = Reply::error("ERR timeout is negative");
+/// LSET past either end of the list.
+pub const INDEX_OUT_OF_RANGE: Reply = Reply::error("ERR index out of range");
+/// LMPOP/BLMPOP (and the other *MPOP) numkeys below 1 or not an integer.
+pub const NUMKEYS_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");
+/// LMPOP/BLMPOP COUNT below 1 or not an integer.
+pub const COUNT_POSITIVE: Reply = Reply::error("ERR count should be greater than 0");
+/// The reply of a client that CLIENT UNBLOCK ... ERROR ends.
+pub const UNBLOCKED: Reply = Reply::error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+/// CLIENT UNBLOCK with a reason other than TIMEOUT or ERROR.
+pub const UNBLOCK_REASON: Reply = Reply::error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+/// LPOS RANK 0.
+pub const LPOS_RANK_ZERO: Reply = Reply::error(
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+/// LPOS COUNT below zero or not an integer.
+pub const LPOS_COUNT_NEGATIVE: Reply = Reply::error("ERR COUNT can't be negative");
+/// LPOS MAXLEN below zero or not an integer.
+pub const LPOS_MAXLEN_NEGATIVE: Reply = Reply::error("ERR MAXLEN can't be negative");
+
 /// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
 pub fn wrong_arity(name: &str) -> Reply {
     Reply::Error(Cow::Owned(format!("ERR wrong number of arguments for '{}' command", name.to_ascii_lowercase())))
@@ -130,6 +153,16 @@ pub fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
     let sub = String::from_utf8_lossy(sub);
     Reply::Error(Cow::Owned(format!(
         "ERR unknown subcommand '{}'. Try {} HELP.",
+        truncate(&sub, 128),
+        command.to_ascii_uppercase()
+    )))
+}
+
+/// A subcommand given more arguments than it takes (Redis echoes the name as typed).
+pub fn subcommand_arity(command: &str, sub: &[u8]) -> Reply {
+    let sub = String::from_utf8_lossy(sub);
+    Reply::Error(Cow::Owned(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
         truncate(&sub, 128),
         command.to_ascii_uppercase()
     )))

@@ -7,6 +7,7 @@
 //! [`errors`].
 
 pub mod args;
+pub mod blocking;
 pub mod cmd;
 pub mod dispatch;
 pub mod errors;

@@ -11,6 +11,7 @@ use mokad_storage::{Storage, StorageConfig, WatchFlag};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::Notify;
 
+use crate::blocking::{Blocked, Blocking};
 use crate::settings::Settings;
 
 /// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
@@ -39,6 +40,37 @@ impl Signal {
             return;
         }
         notified.await;
+    }
+}
+
+/// CLIENT UNBLOCK's request to a blocked client: end the wait as a timeout or with an error.
+#[derive(Debug, Default)]
+pub struct UnblockRequest {
+    /// 0: none, 1: as a timeout, 2: with the UNBLOCKED error.
+    state: AtomicU8,
+    notify: Notify,
+}
+
+impl UnblockRequest {
+    /// Asks the client to stop waiting, with the UNBLOCKED error if `error`.
+    pub fn request(&self, error: bool) {
+        self.state.store(if error { 2 } else { 1 }, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+
+    /// Forgets a request that came too late for the wait it was meant for.
+    pub fn clear(&self) {
+        self.state.store(0, Ordering::SeqCst);
+    }
+
+    /// Resolves when a request comes: whether it asks for the error.
+    pub async fn wait(&self) -> bool {
+        loop {
+            match self.state.swap(0, Ordering::SeqCst) {
+                0 => self.notify.notified().await,
+                state => return state == 2,
+            }
+        }
     }
 }
 
@@ -71,6 +103,8 @@ pub struct Server {
     pub config_file: String,
     /// Raised by SHUTDOWN or a signal: the server stops accepting and closes connections.
     pub shutdown: Signal,
+    /// Clients blocked on keys (BLPOP ...), and the wake-ups writes send them.
+    pub blocking: Blocking,
 }
 
 impl Server {
@@ -95,6 +129,7 @@ impl Server {
             run_id: random_hex(40),
             config_file,
             shutdown: Signal::default(),
+            blocking: Blocking::default(),
         }
     }
 }
@@ -132,6 +167,10 @@ pub struct ClientInfo {
     pub no_touch: AtomicBool,
     /// Raised by CLIENT KILL or a shutdown: the connection closes after its current command.
     pub killed: Signal,
+    /// Waiting in a blocking command (CLIENT LIST's flag `b`).
+    pub blocked: AtomicBool,
+    /// CLIENT UNBLOCK's request, while blocked.
+    pub unblock: UnblockRequest,
 }
 
 impl ClientInfo {
@@ -144,7 +183,13 @@ impl ClientInfo {
     pub fn describe(&self) -> String {
         let name = self.name.lock().as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
         let multi = self.multi_len.load(Ordering::Relaxed) as i64 - 1;
-        let flags = if multi >= 0 { "x" } else { "N" };
+        let flags = if multi >= 0 {
+            "x"
+        } else if self.blocked.load(Ordering::Relaxed) {
+            "b"
+        } else {
+            "N"
+        };
         format!(
             "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
             self.id,
@@ -191,6 +236,8 @@ impl Clients {
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
             killed: Signal::default(),
+            blocked: AtomicBool::new(false),
+            unblock: UnblockRequest::default(),
         });
         self.map.lock().insert(id, client.clone());
         client
@@ -260,6 +307,18 @@ pub struct Session {
     pub close: bool,
     /// Send no reply for the command just run (SHUTDOWN closes without one).
     pub drop_reply: bool,
+    /// Set by a blocking command that found nothing and may block: the connection waits (see
+    /// `crate::blocking`) instead of sending the command's reply, then runs it again.
+    pub blocked: Option<Blocked>,
+    /// Set while the connection runs a blocked command again after registering or waking:
+    /// a key of the wrong type then counts as not ready instead of failing the command.
+    pub block_retry: bool,
+    /// Set while EXEC runs the queued commands: blocking commands answer at once, as if
+    /// their timeout had passed.
+    pub in_exec: bool,
+    /// Set while a script runs its commands (the scripting commands set and clear it):
+    /// blocking commands answer at once, as if their timeout had passed.
+    pub in_script: bool,
 }
 
 impl Session {
@@ -277,7 +336,16 @@ impl Session {
             skip_current: false,
             close: false,
             drop_reply: false,
+            blocked: None,
+            block_retry: false,
+            in_exec: false,
+            in_script: false,
         }
+    }
+
+    /// Whether a blocking command may block here (not inside EXEC or a script).
+    pub fn may_block(&self) -> bool {
+        !self.in_exec && !self.in_script
     }
 
     /// Forgets every watched key.

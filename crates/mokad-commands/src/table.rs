@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, hashes, keys, server, sets, strings, transactions as tx};
+use crate::cmd::{connection as conn, hashes, keys, lists, server, sets, strings, transactions as tx};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -31,7 +31,8 @@ pub const NO_MULTI_QUEUE: u32 = 1 << 10;
 pub const BLOCKING: u32 = 1 << 11;
 /// A Pub/Sub command.
 pub const PUBSUB: u32 = 1 << 12;
-/// Its keys are found by parsing its arguments (SINTERCARD's numkeys), not by position.
+/// Its keys are found by parsing its arguments (SINTERCARD's and LMPOP's numkeys), not by
+/// first/last/step.
 pub const MOVABLEKEYS: u32 = 1 << 13;
 
 const FLAG_NAMES: &[(u32, &str)] = &[
@@ -151,6 +152,8 @@ const ONE_KEY: (i32, i32, i32) = (1, 1, 1);
 const ALL_KEYS: (i32, i32, i32) = (1, -1, 1);
 const PAIRS: (i32, i32, i32) = (1, -1, 2);
 const TWO_KEYS: (i32, i32, i32) = (1, 2, 1);
+/// Every argument but the last (the timeout of BLPOP and friends).
+const KEYS_BEFORE_TIMEOUT: (i32, i32, i32) = (1, -2, 1);
 
 #[allow(clippy::too_many_arguments)]
 const fn cmd(
@@ -190,6 +193,7 @@ const CLIENT: &[CommandSpec] = &[
     cmd("client|no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.0.0", "Sets the client eviction mode of the connection.", conn::client_no_evict),
     cmd("client|no-touch", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", conn::client_no_touch),
     cmd("client|reply", 3, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "3.2.0", "Instructs the server whether to reply to commands.", conn::client_reply),
+    cmd("client|unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.", conn::client_unblock),
     cmd("client|getredir", 2, NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "connection", "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected.", conn::client_getredir),
     cmd("client|help", 2, LOADING | STALE, NO_KEYS, NoLock, "connection", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
 ];
@@ -285,6 +289,32 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("sunion", -2, READONLY, ALL_KEYS, Db, "set", "1.0.0", "Add multiple sets", sets::sunion),
     cmd("sunionstore", -3, WRITE | DENYOOM, ALL_KEYS, Db, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", sets::sunionstore),
     cmd("sscan", -3, READONLY, ONE_KEY, Shared, "set", "2.8.0", "Incrementally iterate Set elements", sets::sscan),
+    // Lists
+    cmd("lpush", -3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "list", "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist.", lists::lpush),
+    cmd("rpush", -3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "list", "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist.", lists::rpush),
+    cmd("lpushx", -3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "list", "2.2.0", "Prepends one or more elements to a list only when the list exists.", lists::lpushx),
+    cmd("rpushx", -3, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "list", "2.2.0", "Appends an element to a list only when the list exists.", lists::rpushx),
+    cmd("lpop", -2, WRITE | FAST, ONE_KEY, Shared, "list", "1.0.0", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", lists::lpop),
+    cmd("rpop", -2, WRITE | FAST, ONE_KEY, Shared, "list", "1.0.0", "Returns and removes the last elements of the list. Deletes the list if the last element was popped.", lists::rpop),
+    cmd("llen", 2, READONLY | FAST, ONE_KEY, Shared, "list", "1.0.0", "Returns the length of a list.", lists::llen),
+    cmd("lrange", 4, READONLY, ONE_KEY, Shared, "list", "1.0.0", "Returns a range of elements from a list.", lists::lrange),
+    cmd("lindex", 3, READONLY, ONE_KEY, Shared, "list", "1.0.0", "Returns an element from a list by its index.", lists::lindex),
+    cmd("lset", 4, WRITE | DENYOOM, ONE_KEY, Shared, "list", "1.0.0", "Sets the value of an element in a list by its index.", lists::lset),
+    cmd("linsert", 5, WRITE | DENYOOM, ONE_KEY, Shared, "list", "2.2.0", "Inserts an element before or after another element in a list.", lists::linsert),
+    cmd("lrem", 4, WRITE, ONE_KEY, Shared, "list", "1.0.0", "Removes elements from a list. Deletes the list if the last element was removed.", lists::lrem),
+    cmd("ltrim", 4, WRITE, ONE_KEY, Shared, "list", "1.0.0", "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", lists::ltrim),
+    cmd("lpos", -3, READONLY, ONE_KEY, Shared, "list", "6.0.6", "Returns the index of matching elements in a list.", lists::lpos),
+    cmd("lmove", 5, WRITE | DENYOOM, TWO_KEYS, Db, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", lists::lmove),
+    cmd("rpoplpush", 3, WRITE | DENYOOM, TWO_KEYS, Db, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", lists::rpoplpush),
+    cmd("lmpop", -4, WRITE | MOVABLEKEYS, NO_KEYS, Db, "list", "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", lists::lmpop),
+    cmd("blpop", -3, WRITE | NOSCRIPT | BLOCKING, KEYS_BEFORE_TIMEOUT, Db, "list", "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", lists::blpop),
+    cmd("brpop", -3, WRITE | NOSCRIPT | BLOCKING, KEYS_BEFORE_TIMEOUT, Db, "list", "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", lists::brpop),
+    cmd("blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, Db, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", lists::blmove),
+    cmd("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, Db, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", lists::brpoplpush),
+    cmd("blmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, NO_KEYS, Db, "list", "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", lists::blmpop),
+    // Blocking sorted-set pops (the other sorted-set commands are in their own block)
+    cmd("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", lists::bzpopmin),
+    cmd("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", lists::bzpopmax),
     // Keys
     cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),
     cmd("unlink", -2, WRITE | FAST, ALL_KEYS, Shared, "generic", "4.0.0", "Asynchronously deletes one or more keys.", keys::del),

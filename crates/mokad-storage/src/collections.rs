@@ -251,6 +251,44 @@ impl List {
     pub fn iter(&self) -> std::collections::vec_deque::Iter<'_, Bytes> {
         self.items.iter()
     }
+
+    /// Elements at positions `start..=end` (clamped to the list).
+    pub fn range(&self, start: usize, end: usize) -> std::collections::vec_deque::Iter<'_, Bytes> {
+        let end = end.saturating_add(1).min(self.items.len());
+        self.items.range(start.min(end)..end)
+    }
+
+    /// Removes elements equal to `item`, at most `limit` of them (0: every one), the first
+    /// ones from the head or, with `from_tail`, the last ones; returns how many it removed.
+    pub fn remove_matching(&mut self, item: &[u8], limit: usize, from_tail: bool) -> usize {
+        // Positions from `first` on are candidates: with a limit from the tail, the position
+        // of the limit-th match from the end.
+        let mut first = 0;
+        if from_tail && limit > 0 {
+            let mut seen = 0;
+            for (i, x) in self.items.iter().enumerate().rev() {
+                if x.as_ref() == item {
+                    seen += 1;
+                    first = i;
+                    if seen == limit {
+                        break;
+                    }
+                }
+            }
+        }
+        let (mut removed, mut freed, mut pos) = (0usize, 0usize, 0usize);
+        self.items.retain(|x| {
+            let candidate = pos >= first && (limit == 0 || removed < limit) && x.as_ref() == item;
+            pos += 1;
+            if candidate {
+                removed += 1;
+                freed += x.len() + LIST_ITEM_OVERHEAD;
+            }
+            !candidate
+        });
+        self.bytes -= freed;
+        removed
+    }
 }
 
 impl Drop for List {

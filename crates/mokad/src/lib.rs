@@ -2,6 +2,7 @@
 //! dispatcher. [`run`] is a library function so that tests can start a server on port 0; the
 //! binary only loads settings, binds, and calls it.
 
+mod blocked;
 pub mod config;
 
 use std::net::SocketAddr;
@@ -116,7 +117,11 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
             match parser.parse(&mut input) {
                 Ok(Some(request)) => {
                     session.skip_current = std::mem::take(&mut session.skip_next);
-                    let reply = execute(server, session, request);
+                    let mut reply = execute(server, session, request);
+                    if session.blocked.is_some() {
+                        // BLPOP and friends found nothing: park until served or timed out.
+                        reply = blocked::wait(stream, server, session, &mut input, &mut output).await?;
+                    }
                     send(session, &reply, &mut output);
                     if session.close || client.killed.is_raised() {
                         close = true;

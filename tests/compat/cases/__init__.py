@@ -1,10 +1,11 @@
 """All differential cases, one module per command family; each module defines CASES."""
-from . import connection, keys, protocol, server, strings, transactions
+from . import connection, keys, lists, protocol, server, strings, transactions
 
 FAMILIES = {
     "connection": connection,
     "strings": strings,
     "keys": keys,
+    "lists": lists,
     "transactions": transactions,
     "server": server,
     "protocol": protocol,

@@ -355,6 +355,35 @@ pub(crate) fn client_reply(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     }
 }
 
+/// CLIENT UNBLOCK: ends another client's blocking command as if it timed out (or with the
+/// UNBLOCKED error); 1 if that client was blocked, else 0.
+///
+/// # Format
+/// `CLIENT UNBLOCK client-id [TIMEOUT | ERROR]`
+pub(crate) fn client_unblock(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    if args.len() > 4 {
+        return errors::subcommand_arity("client", &args[1]);
+    }
+    let id = match parse_int(&args[2]) {
+        Ok(id) => id,
+        Err(reply) => return reply,
+    };
+    let error = match args.get(3) {
+        None => false,
+        Some(reason) if is(reason, "TIMEOUT") => false,
+        Some(reason) if is(reason, "ERROR") => true,
+        Some(_) => return errors::UNBLOCK_REASON,
+    };
+    let target = ctx.server.clients.all().into_iter().find(|c| c.id as i64 == id);
+    match target {
+        Some(client) if client.blocked.load(Ordering::SeqCst) => {
+            client.unblock.request(error);
+            Reply::Integer(1)
+        }
+        _ => Reply::Integer(0),
+    }
+}
+
 /// CLIENT GETREDIR: -1, there is no client-side caching redirection.
 pub(crate) fn client_getredir(_: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     Reply::Integer(-1)

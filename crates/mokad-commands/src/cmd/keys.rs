@@ -326,6 +326,7 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &[Bytes], nx: bool) -> Reply {
         return reply;
     }
     storage.remove(db, src);
+    ctx.server.blocking.signal_any(db, dst);
     if nx {
         Reply::Integer(1)
     } else {
@@ -356,7 +357,11 @@ fn put_into(ctx: &Ctx<'_>, db: usize, key: &Bytes, entry: Entry, replace: bool) 
         Some(_) if !replace => (Change::Keep, Reply::Integer(0)),
         _ => (Change::Put(entry), Reply::Integer(1)),
     }) {
-        Ok(reply) => reply,
+        Ok(reply) => {
+            // Clients blocked on the destination (BLPOP ...) look at what arrived.
+            ctx.server.blocking.signal_any(db, key);
+            reply
+        }
         Err(_) => errors::OOM,
     }
 }

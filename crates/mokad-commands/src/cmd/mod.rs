@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod hashes;
 pub mod keys;
+pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod strings;
@@ -13,6 +14,7 @@ use mokad_resp::Reply;
 use mokad_storage::collections::{shared, Hash, List, Set, Shared, ZSet};
 use mokad_storage::{Change, Entry, StorageError, Value};
 
+use crate::blocking::WaitKind;
 use crate::dispatch::Ctx;
 use crate::errors;
 
@@ -65,6 +67,8 @@ pub(crate) fn owned(data: &Bytes) -> Bytes {
 
 /// A collection type as the commands see it: how to find it in a value and wrap it in one.
 pub(crate) trait Kind: Default + Send + Sync + 'static {
+    /// The clients a write that leaves elements in it wakes (BLPOP, BZPOPMIN ...), if any.
+    const WAIT: Option<WaitKind> = None;
     /// The collection a value holds, if it is of this type.
     fn extract(value: &Value) -> Option<&Shared<Self>>;
     /// A value holding this collection.
@@ -75,7 +79,11 @@ pub(crate) trait Kind: Default + Send + Sync + 'static {
 
 macro_rules! kind {
     ($type:ident) => {
+        kind!($type, None);
+    };
+    ($type:ident, $wait:expr) => {
         impl Kind for $type {
+            const WAIT: Option<WaitKind> = $wait;
             fn extract(value: &Value) -> Option<&Shared<Self>> {
                 match value {
                     Value::$type(c) => Some(c),
@@ -93,9 +101,9 @@ macro_rules! kind {
 }
 
 kind!(Hash);
-kind!(List);
+kind!(List, Some(WaitKind::List));
 kind!(Set);
-kind!(ZSet);
+kind!(ZSet, Some(WaitKind::ZSet));
 
 /// Reads a live collection key (counting a hit or miss): `Ok(None)` when absent, WRONGTYPE
 /// when the key holds another type. The caller locks the collection to read it; it must not
@@ -145,6 +153,7 @@ pub(crate) fn write_collection_in<T: Kind>(
     absent: IfAbsent,
     change: impl FnOnce(&mut T) -> (Reply, bool),
 ) -> Reply {
+    let mut filled = false;
     let result = ctx.server.storage.update(db, key, |old| match old {
         None => {
             let IfAbsent::Reply(reply) = absent else {
@@ -153,6 +162,7 @@ pub(crate) fn write_collection_in<T: Kind>(
                 if !changed || Kind::is_empty(&collection) {
                     return (Change::Keep, reply);
                 }
+                filled = true;
                 return (Change::Put(Entry::new(T::wrap(shared(collection)))), reply);
             };
             (Change::Keep, reply)
@@ -167,6 +177,7 @@ pub(crate) fn write_collection_in<T: Kind>(
             if empty {
                 (Change::Remove, reply)
             } else if changed {
+                filled = true;
                 (Change::Put(entry.clone()), reply)
             } else {
                 (Change::Keep, reply)
@@ -174,7 +185,12 @@ pub(crate) fn write_collection_in<T: Kind>(
         }
     });
     match result {
-        Ok(reply) => reply,
+        Ok(reply) => {
+            if let (true, Some(kind)) = (filled, T::WAIT) {
+                ctx.server.blocking.signal(db, key, kind);
+            }
+            reply
+        }
         Err(StorageError::TooLarge) => errors::OOM,
     }
 }
@@ -182,10 +198,11 @@ pub(crate) fn write_collection_in<T: Kind>(
 /// Stores a freshly built collection at `key` (the *STORE commands), replacing whatever the
 /// key held; an empty collection deletes the key instead, as Redis does.
 pub(crate) fn store_collection<T: Kind>(ctx: &Ctx<'_>, key: &[u8], collection: T, reply: Reply) -> Reply {
-    let change = if Kind::is_empty(&collection) {
-        Change::Remove
-    } else {
-        Change::Put(Entry::new(T::wrap(shared(collection))))
-    };
-    update(ctx, key, |_| (change, reply))
+    let filled = !Kind::is_empty(&collection);
+    let change = if filled { Change::Put(Entry::new(T::wrap(shared(collection)))) } else { Change::Remove };
+    let reply = update(ctx, key, |_| (change, reply));
+    if let (true, false, Some(kind)) = (filled, reply.is_error(), T::WAIT) {
+        ctx.server.blocking.signal(ctx.session.db, key, kind);
+    }
+    reply
 }

@@ -205,7 +205,12 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     );
     section(
         "Clients",
-        format!("connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nblocked_clients:0\r\n", server.clients.len(), settings.maxclients),
+        format!(
+            "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
+            server.clients.len(),
+            settings.maxclients,
+            server.blocking.blocked_clients()
+        ),
     );
     let used = storage.used_memory();
     let rss = rss_bytes();

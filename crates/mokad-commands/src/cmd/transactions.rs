@@ -60,7 +60,10 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
         ctx.session.unwatch_all(&server.storage);
         return Reply::NullArray;
     }
+    // Blocking commands in the queue do not block (see `Session::in_exec`).
+    ctx.session.in_exec = true;
     let replies = specs.iter().zip(&multi.queue).map(|(spec, request)| run(server, ctx.session, spec, request)).collect();
+    ctx.session.in_exec = false;
     ctx.session.unwatch_all(&server.storage);
     Reply::Array(replies)
 }
