@@ -99,6 +99,25 @@ pub fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
     )))
 }
 
+/// A subcommand with the wrong number of arguments for its own rules (PUBSUB CHANNELS a b):
+/// the subcommand as typed, the command in upper case.
+pub fn subcommand_syntax(command: &[u8], sub: &[u8]) -> Reply {
+    let sub = String::from_utf8_lossy(sub);
+    Reply::Error(Cow::Owned(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        truncate(&sub, 128),
+        String::from_utf8_lossy(command).to_ascii_uppercase()
+    )))
+}
+
+/// A command other than (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET from a RESP2
+/// client with subscriptions; `name` is the full name (`client|info`).
+pub fn pubsub_context(name: &str) -> Reply {
+    Reply::Error(Cow::Owned(format!(
+        "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+    )))
+}
+
 /// An error reply built at run time.
 pub fn err(text: impl Into<String>) -> Reply {
     Reply::Error(Cow::Owned(text.into()))

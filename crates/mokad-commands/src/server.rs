@@ -11,6 +11,7 @@ use mokad_storage::{Storage, StorageConfig, WatchFlag};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::Notify;
 
+use crate::pubsub::{Kind, Mailbox, PubSub, Subscriptions};
 use crate::settings::Settings;
 
 /// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
@@ -71,6 +72,8 @@ pub struct Server {
     pub config_file: String,
     /// Raised by SHUTDOWN or a signal: the server stops accepting and closes connections.
     pub shutdown: Signal,
+    /// Who is subscribed to which channels and patterns.
+    pub pubsub: PubSub,
 }
 
 impl Server {
@@ -95,6 +98,7 @@ impl Server {
             run_id: random_hex(40),
             config_file,
             shutdown: Signal::default(),
+            pubsub: PubSub::default(),
         }
     }
 }
@@ -132,6 +136,8 @@ pub struct ClientInfo {
     pub no_touch: AtomicBool,
     /// Raised by CLIENT KILL or a shutdown: the connection closes after its current command.
     pub killed: Signal,
+    /// Pub/Sub messages waiting to be written to this client, and its subscription counts.
+    pub mailbox: Mailbox,
 }
 
 impl ClientInfo {
@@ -144,9 +150,19 @@ impl ClientInfo {
     pub fn describe(&self) -> String {
         let name = self.name.lock().as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
         let multi = self.multi_len.load(Ordering::Relaxed) as i64 - 1;
-        let flags = if multi >= 0 { "x" } else { "N" };
+        let mut flags = String::new();
+        if self.mailbox.subscribed() {
+            flags.push('P');
+        }
+        if multi >= 0 {
+            flags.push('x');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        let (oll, omem) = self.mailbox.pending();
         format!(
-            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={oll} omem={omem} tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
             self.id,
             self.addr,
             self.laddr,
@@ -155,6 +171,9 @@ impl ClientInfo {
             self.idle_secs(),
             flags,
             self.db.load(Ordering::Relaxed),
+            self.mailbox.count(Kind::Channel),
+            self.mailbox.count(Kind::Pattern),
+            self.mailbox.count(Kind::Shard),
             multi,
             self.last_command.lock(),
             self.resp.load(Ordering::Relaxed),
@@ -191,6 +210,7 @@ impl Clients {
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
             killed: Signal::default(),
+            mailbox: Mailbox::default(),
         });
         self.map.lock().insert(id, client.clone());
         client
@@ -260,6 +280,8 @@ pub struct Session {
     pub close: bool,
     /// Send no reply for the command just run (SHUTDOWN closes without one).
     pub drop_reply: bool,
+    /// The channels, patterns and shard channels this connection is subscribed to.
+    pub subscriptions: Subscriptions,
 }
 
 impl Session {
@@ -277,6 +299,7 @@ impl Session {
             skip_current: false,
             close: false,
             drop_reply: false,
+            subscriptions: Subscriptions::default(),
         }
     }
 
