@@ -341,18 +341,23 @@ impl PubSub {
     /// channel and, unless sharded, for every pattern subscription that matches it. Returns
     /// the number of receivers and the frames for the publishing connection itself, which
     /// Redis writes into its output ahead of the count.
-    pub fn publish(&self, me: &Arc<ClientInfo>, channel: &[u8], payload: &[u8], shard: bool, limit: OutputLimit) -> (usize, Vec<Reply>) {
+    pub fn publish(&self, session: &mut Session, channel: &[u8], payload: &[u8], shard: bool, limit: OutputLimit) -> (usize, Vec<Reply>) {
+        let me = &session.client;
         let channel = Bytes::copy_from_slice(channel);
         let payload = Bytes::copy_from_slice(payload);
         let registry = self.registry.read();
         let mut receivers = 0;
         let mut own = Vec::new();
+        let mut woke = false;
         let mut send = |client: &Arc<ClientInfo>, pattern: Option<&Bytes>| {
             receivers += 1;
             let message = Message { pattern: pattern.cloned(), channel: channel.clone(), payload: payload.clone(), shard };
             if client.id == me.id {
                 own.push(message.to_reply());
-            } else if client.mailbox.deliver(message, limit) == Delivery::OverLimit {
+                return;
+            }
+            woke = true;
+            if client.mailbox.deliver(message, limit) == Delivery::OverLimit {
                 tracing::warn!(
                     "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
                     client.describe()
@@ -375,6 +380,7 @@ impl PubSub {
                 }
             }
         }
+        session.woke_subscribers |= woke;
         (receivers, own)
     }
 

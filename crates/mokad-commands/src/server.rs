@@ -282,6 +282,10 @@ pub struct Session {
     pub drop_reply: bool,
     /// The channels, patterns and shard channels this connection is subscribed to.
     pub subscriptions: Subscriptions,
+    /// A command queued Pub/Sub messages for other connections: the connection loop lets them
+    /// run before it writes its own replies, so that, as with Redis, a subscriber usually has
+    /// the message before the publisher has the count.
+    pub woke_subscribers: bool,
 }
 
 impl Session {
@@ -300,6 +304,7 @@ impl Session {
             close: false,
             drop_reply: false,
             subscriptions: Subscriptions::default(),
+            woke_subscribers: false,
         }
     }
 

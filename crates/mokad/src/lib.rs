@@ -144,6 +144,10 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
                 }
             }
         }
+        if std::mem::take(&mut session.woke_subscribers) {
+            // Let the subscribers just woken (queued on this worker) write first, as Redis does.
+            tokio::task::yield_now().await;
+        }
         flush(stream, &client, &mut output, &mut messages).await?;
         if close {
             return Ok(());

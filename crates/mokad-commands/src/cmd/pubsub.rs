@@ -41,7 +41,7 @@ pub(crate) fn sunsubscribe(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 
 fn publish_to(ctx: &mut Ctx<'_>, args: &[Bytes], shard: bool) -> Reply {
     let limit = ctx.server.settings.read().client_output_buffer_limit.pubsub;
-    let (receivers, mut own) = ctx.server.pubsub.publish(&ctx.session.client, &args[1], &args[2], shard, limit);
+    let (receivers, mut own) = ctx.server.pubsub.publish(ctx.session, &args[1], &args[2], shard, limit);
     let count = Reply::Integer(receivers as i64);
     if own.is_empty() {
         count
