@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use mokad_resp::{Reply, Request};
+use mokad_resp::{Protocol, Reply, Request};
 use mokad_storage::EvictionPolicy;
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
@@ -83,6 +83,14 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
             return reply;
         }
     };
+    if let Some(reply) = refuse_in_subscribed_mode(session, spec) {
+        // Redis checks memory first, and a refused command fails the transaction.
+        let reply = refuse_for_memory(server, spec).unwrap_or(reply);
+        if let Some(multi) = session.multi.as_mut() {
+            multi.failed = true;
+        }
+        return reply;
+    }
     if let Some(multi) = session.multi.as_mut() {
         if spec.flags & NO_MULTI_QUEUE == 0 {
             if let Some(reply) = refuse_for_memory(server, spec) {
@@ -120,6 +128,14 @@ pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, re
         server.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
     }
     reply
+}
+
+/// A RESP2 connection with subscriptions may only (un)subscribe, PING, QUIT and RESET: its
+/// replies share the stream with messages. RESP3 tells pushes apart, so it may run anything.
+fn refuse_in_subscribed_mode(session: &Session, spec: &CommandSpec) -> Option<Reply> {
+    const ALLOWED: &[&str] = &["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "ping", "quit", "reset"];
+    (session.protocol == Protocol::Resp2 && !session.subscriptions.is_empty() && !ALLOWED.contains(&spec.name))
+        .then(|| errors::pubsub_context(spec.name))
 }
 
 /// Under `noeviction`, a command that may grow memory is refused once over the budget.

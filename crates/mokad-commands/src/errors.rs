@@ -158,13 +158,22 @@ pub fn unknown_subcommand(command: &str, sub: &[u8]) -> Reply {
     )))
 }
 
-/// A subcommand given more arguments than it takes (Redis echoes the name as typed).
+/// A subcommand given the wrong number of arguments for its own rules (OBJECT HELP x,
+/// PUBSUB CHANNELS a b): the subcommand as typed, the command in upper case.
 pub fn subcommand_arity(command: &str, sub: &[u8]) -> Reply {
     let sub = String::from_utf8_lossy(sub);
     Reply::Error(Cow::Owned(format!(
         "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
         truncate(&sub, 128),
         command.to_ascii_uppercase()
+    )))
+}
+
+/// A command other than (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET from a RESP2
+/// client with subscriptions; `name` is the full name (`client|info`).
+pub fn pubsub_context(name: &str) -> Reply {
+    Reply::Error(Cow::Owned(format!(
+        "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
     )))
 }
 

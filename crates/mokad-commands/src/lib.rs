@@ -14,6 +14,7 @@ pub mod errors;
 pub mod glob;
 pub mod long_double;
 pub mod sample;
+pub mod pubsub;
 pub mod server;
 pub mod settings;
 pub mod table;

@@ -12,6 +12,7 @@ use parking_lot::{Mutex, RwLock};
 use tokio::sync::Notify;
 
 use crate::blocking::{Blocked, Blocking};
+use crate::pubsub::{Kind, Mailbox, PubSub, Subscriptions};
 use crate::settings::Settings;
 
 /// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
@@ -105,6 +106,8 @@ pub struct Server {
     pub shutdown: Signal,
     /// Clients blocked on keys (BLPOP ...), and the wake-ups writes send them.
     pub blocking: Blocking,
+    /// Who is subscribed to which channels and patterns.
+    pub pubsub: PubSub,
 }
 
 impl Server {
@@ -130,6 +133,7 @@ impl Server {
             config_file,
             shutdown: Signal::default(),
             blocking: Blocking::default(),
+            pubsub: PubSub::default(),
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct ClientInfo {
     pub blocked: AtomicBool,
     /// CLIENT UNBLOCK's request, while blocked.
     pub unblock: UnblockRequest,
+    /// Pub/Sub messages waiting to be written to this client, and its subscription counts.
+    pub mailbox: Mailbox,
 }
 
 impl ClientInfo {
@@ -183,15 +189,22 @@ impl ClientInfo {
     pub fn describe(&self) -> String {
         let name = self.name.lock().as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
         let multi = self.multi_len.load(Ordering::Relaxed) as i64 - 1;
-        let flags = if multi >= 0 {
-            "x"
-        } else if self.blocked.load(Ordering::Relaxed) {
-            "b"
-        } else {
-            "N"
-        };
+        let mut flags = String::new();
+        if self.mailbox.subscribed() {
+            flags.push('P');
+        }
+        if multi >= 0 {
+            flags.push('x');
+        }
+        if self.blocked.load(Ordering::Relaxed) {
+            flags.push('b');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        let (oll, omem) = self.mailbox.pending();
         format!(
-            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={oll} omem={omem} tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
             self.id,
             self.addr,
             self.laddr,
@@ -200,6 +213,9 @@ impl ClientInfo {
             self.idle_secs(),
             flags,
             self.db.load(Ordering::Relaxed),
+            self.mailbox.count(Kind::Channel),
+            self.mailbox.count(Kind::Pattern),
+            self.mailbox.count(Kind::Shard),
             multi,
             self.last_command.lock(),
             self.resp.load(Ordering::Relaxed),
@@ -238,6 +254,7 @@ impl Clients {
             killed: Signal::default(),
             blocked: AtomicBool::new(false),
             unblock: UnblockRequest::default(),
+            mailbox: Mailbox::default(),
         });
         self.map.lock().insert(id, client.clone());
         client
@@ -319,6 +336,12 @@ pub struct Session {
     /// Set while a script runs its commands (the scripting commands set and clear it):
     /// blocking commands answer at once, as if their timeout had passed.
     pub in_script: bool,
+    /// The channels, patterns and shard channels this connection is subscribed to.
+    pub subscriptions: Subscriptions,
+    /// A command queued Pub/Sub messages for other connections: the connection loop lets them
+    /// run before it writes its own replies, so that, as with Redis, a subscriber usually has
+    /// the message before the publisher has the count.
+    pub woke_subscribers: bool,
 }
 
 impl Session {
@@ -340,6 +363,8 @@ impl Session {
             block_retry: false,
             in_exec: false,
             in_script: false,
+            subscriptions: Subscriptions::default(),
+            woke_subscribers: false,
         }
     }
 

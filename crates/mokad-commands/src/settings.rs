@@ -35,6 +35,10 @@ pub struct Settings {
     pub timeout: u64,
     /// Log verbosity: debug, verbose, notice or warning.
     pub loglevel: String,
+    /// Pending output allowed per client class before the client is disconnected; mokad
+    /// enforces the `pubsub` class (a subscriber that does not read its messages).
+    #[serde(alias = "client-output-buffer-limit")]
+    pub client_output_buffer_limit: OutputBufferLimits,
 }
 
 impl Default for Settings {
@@ -51,6 +55,7 @@ impl Default for Settings {
             maxclients: 10000,
             timeout: 0,
             loglevel: "notice".into(),
+            client_output_buffer_limit: OutputBufferLimits::default(),
         }
     }
 }
@@ -203,10 +208,104 @@ pub const PARAMETERS: &[Parameter] = &[
         }),
     },
     Parameter { name: "loglevel", get: |s| s.loglevel.clone(), set: None },
+    Parameter {
+        name: "client-output-buffer-limit",
+        get: |s| s.client_output_buffer_limit.to_string(),
+        set: Some(|s, v| s.client_output_buffer_limit.apply(v)),
+    },
     // mokad keeps nothing on disk: these answer truthfully for tools that ask.
     Parameter { name: "save", get: |_| String::new(), set: None },
     Parameter { name: "appendonly", get: |_| "no".into(), set: None },
 ];
+
+/// One client class's output buffer limit: a client is disconnected once its pending output
+/// passes `hard` bytes, or stays past `soft` bytes for more than `soft_seconds`. 0 disables a
+/// limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputLimit {
+    /// Bytes past which the client is disconnected at once.
+    pub hard: u64,
+    /// Bytes past which the client is disconnected if it stays there.
+    pub soft: u64,
+    /// How long the soft limit may be exceeded.
+    pub soft_seconds: u64,
+}
+
+/// Redis's `client-output-buffer-limit`: one [`OutputLimit`] per client class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputBufferLimits {
+    /// Ordinary clients (Redis's default: no limit).
+    pub normal: OutputLimit,
+    /// Replicas (kept for CONFIG GET; mokad has none).
+    pub replica: OutputLimit,
+    /// Clients subscribed to a channel or pattern.
+    pub pubsub: OutputLimit,
+}
+
+impl Default for OutputBufferLimits {
+    /// Redis's defaults: `normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60`.
+    fn default() -> Self {
+        OutputBufferLimits {
+            normal: OutputLimit::default(),
+            replica: OutputLimit { hard: 256 << 20, soft: 64 << 20, soft_seconds: 60 },
+            pubsub: OutputLimit { hard: 32 << 20, soft: 8 << 20, soft_seconds: 60 },
+        }
+    }
+}
+
+impl OutputBufferLimits {
+    /// Applies `<class> <hard> <soft> <seconds>` groups, all or none, with Redis's errors;
+    /// classes not named keep their limits.
+    pub fn apply(&mut self, text: &str) -> Result<(), String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() % 4 != 0 {
+            return Err("Wrong number of arguments in buffer limit configuration.".into());
+        }
+        let mut next = *self;
+        for group in words.chunks(4) {
+            let class = match group[0].to_ascii_lowercase().as_str() {
+                "normal" => &mut next.normal,
+                "slave" | "replica" => &mut next.replica,
+                "pubsub" => &mut next.pubsub,
+                _ => return Err("Invalid client class specified in buffer limit configuration.".into()),
+            };
+            let value = |word: &str| {
+                parse_size(word).ok_or_else(|| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string())
+            };
+            *class = OutputLimit { hard: value(group[1])?, soft: value(group[2])?, soft_seconds: value(group[3])? };
+        }
+        *self = next;
+        Ok(())
+    }
+}
+
+impl fmt::Display for OutputBufferLimits {
+    /// As CONFIG GET shows it: `normal 0 0 0 slave 268435456 67108864 60 pubsub ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let classes = [("normal", self.normal), ("slave", self.replica), ("pubsub", self.pubsub)];
+        for (i, (name, l)) in classes.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{name} {} {} {}", l.hard, l.soft, l.soft_seconds)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for OutputBufferLimits {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for OutputBufferLimits {
+    /// Redis's syntax, applied over the defaults: `"pubsub 32mb 8mb 60"`.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let mut limits = OutputBufferLimits::default();
+        limits.apply(&text).map_err(serde::de::Error::custom)?;
+        Ok(limits)
+    }
+}
 
 /// A size in bytes that also reads Redis's units: `100mb`, `1gb`, `64k` (k, m, g are powers of
 /// 1000; kb, mb, gb are powers of 1024), case-insensitive.
@@ -283,6 +382,21 @@ mod tests {
         assert_eq!(parse_size("12xb"), None);
         assert_eq!(parse_size("mb"), None);
         assert_eq!(parse_size("-1"), None);
+    }
+
+    #[test]
+    fn should_read_and_show_output_buffer_limits_like_redis() {
+        let mut limits = OutputBufferLimits::default();
+        assert_eq!(limits.to_string(), "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+        limits.apply("PUBSUB 1mb 512kb 10 replica 1 2 3").unwrap();
+        assert_eq!(limits.to_string(), "normal 0 0 0 slave 1 2 3 pubsub 1048576 524288 10");
+        let before = limits;
+        assert!(limits.apply("pubsub 1 1").unwrap_err().starts_with("Wrong number"));
+        assert!(limits.apply("pubsub 1 1 1 master 1 1 1").unwrap_err().starts_with("Invalid client class"));
+        assert!(limits.apply("normal 1 1 1 pubsub 1 1 -1").unwrap_err().starts_with("Error in hard"));
+        assert_eq!(limits, before, "a failed change changes nothing");
+        limits.apply("").unwrap();
+        assert_eq!(limits, before);
     }
 
     #[test]

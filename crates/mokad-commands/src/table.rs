@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, hashes, keys, lists, server, sets, strings, transactions as tx};
+use crate::cmd::{connection as conn, hashes, keys, lists, pubsub, server, sets, strings, transactions as tx};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -26,7 +26,6 @@ pub const NO_AUTH: u32 = 1 << 8;
 pub const ALLOW_BUSY: u32 = 1 << 9;
 /// Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
 pub const NO_MULTI_QUEUE: u32 = 1 << 10;
-
 /// May block the client (BLPOP and friends).
 pub const BLOCKING: u32 = 1 << 11;
 /// A Pub/Sub command.
@@ -221,6 +220,15 @@ const OBJECT: &[CommandSpec] = &[
     cmd("object|help", 2, LOADING | STALE, NO_KEYS, NoLock, "generic", "6.2.0", "Show helpful text about the different subcommands", keys::object_help),
 ];
 
+const PUBSUB_SUBCOMMANDS: &[CommandSpec] = &[
+    cmd("pubsub|channels", -2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.8.0", "Returns the active channels.", pubsub::pubsub_channels),
+    cmd("pubsub|numpat", 2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.8.0", "Returns a count of unique pattern subscriptions.", pubsub::pubsub_numpat),
+    cmd("pubsub|numsub", -2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.8.0", "Returns a count of subscribers to channels.", pubsub::pubsub_numsub),
+    cmd("pubsub|shardchannels", -2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "7.0.0", "Returns the active shard channels.", pubsub::pubsub_shardchannels),
+    cmd("pubsub|shardnumsub", -2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "7.0.0", "Returns the count of subscribers of shard channels.", pubsub::pubsub_shardnumsub),
+    cmd("pubsub|help", 2, LOADING | STALE, NO_KEYS, NoLock, "pubsub", "6.2.0", "Returns helpful text about the different subcommands.", pubsub::pubsub_help),
+];
+
 /// Every command mokad supports.
 pub static COMMANDS: &[CommandSpec] = &[
     // Connection
@@ -345,6 +353,16 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, NO_KEYS, NoLock, "transactions", "2.0.0", "Discards a transaction.", tx::discard),
     cmd("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | NO_MULTI_QUEUE, ALL_KEYS, NoLock, "transactions", "2.2.0", "Monitors changes to keys to determine the execution of a transaction.", tx::watch),
     cmd("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NO_KEYS, NoLock, "transactions", "2.2.0", "Forgets about watched keys of a transaction.", tx::unwatch),
+    // Pub/Sub
+    cmd("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.0.0", "Listens for messages published to channels.", pubsub::subscribe),
+    cmd("unsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.0.0", "Stops listening to messages posted to channels.", pubsub::unsubscribe),
+    cmd("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.0.0", "Listens for messages published to channels that match one or more patterns.", pubsub::psubscribe),
+    cmd("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "2.0.0", "Stops listening to messages published to channels that match one or more patterns.", pubsub::punsubscribe),
+    cmd("ssubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, ALL_KEYS, NoLock, "pubsub", "7.0.0", "Listens for messages published to shard channels.", pubsub::ssubscribe),
+    cmd("sunsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, ALL_KEYS, NoLock, "pubsub", "7.0.0", "Stops listening to messages posted to shard channels.", pubsub::sunsubscribe),
+    cmd("publish", 3, PUBSUB | LOADING | STALE | FAST, NO_KEYS, NoLock, "pubsub", "2.0.0", "Posts a message to a channel.", pubsub::publish),
+    cmd("spublish", 3, PUBSUB | LOADING | STALE | FAST, ONE_KEY, NoLock, "pubsub", "7.0.0", "Post a message to a shard channel", pubsub::spublish),
+    container("pubsub", "pubsub", "2.8.0", "A container for Pub/Sub commands.", PUBSUB_SUBCOMMANDS),
     // Server
     cmd("flushdb", -1, WRITE, NO_KEYS, Db, "server", "1.0.0", "Removes all keys from the current database.", server::flushdb),
     cmd("flushall", -1, WRITE, NO_KEYS, All, "server", "1.0.0", "Removes all keys from all databases.", server::flushall),

@@ -379,3 +379,41 @@ fn should_keep_replies_in_resp2_until_hello() {
     assert!(hello.starts_with("*14\r\n$6\r\nserver\r\n"), "{hello}");
     assert_eq!(h.run("GET nope"), "$-1\r\n");
 }
+
+#[test]
+fn should_answer_pubsub_commands_like_redis_and_queue_messages_for_subscribers() {
+    let mut h = Harness::new();
+    let refused = "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n";
+    h.table(&[
+        ("UNSUBSCRIBE", "*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n"),
+        (
+            "SUBSCRIBE a b a",
+            "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n",
+        ),
+        ("PSUBSCRIBE a*", "*3\r\n$10\r\npsubscribe\r\n$2\r\na*\r\n:3\r\n"),
+        ("GET k", refused),
+        ("get", "-ERR wrong number of arguments for 'get' command\r\n"),
+        ("PING", "*2\r\n$4\r\npong\r\n$0\r\n\r\n"),
+        ("PING x", "*2\r\n$4\r\npong\r\n$1\r\nx\r\n"),
+    ]);
+    let mut publisher = h.second_session();
+    assert_eq!(h.run_in(&mut publisher, "PUBLISH a hi"), ":2\r\n");
+    assert_eq!(h.run_in(&mut publisher, "PUBLISH zzz hi"), ":0\r\n");
+    assert_eq!(h.run_in(&mut publisher, "PUBSUB NUMSUB a b c"), "*6\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:1\r\n$1\r\nc\r\n:0\r\n");
+    let mut out = BytesMut::new();
+    h.session.client.mailbox.drain(Protocol::Resp2, &mut out);
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n*4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$2\r\nhi\r\n"
+    );
+    // A message still queued when the subscriber unsubscribes goes out before the confirmation.
+    assert_eq!(h.run_in(&mut publisher, "PUBLISH b late"), ":1\r\n");
+    h.table(&[
+        ("UNSUBSCRIBE b", "*3\r\n$7\r\nmessage\r\n$1\r\nb\r\n$4\r\nlate\r\n*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:2\r\n"),
+        ("PUNSUBSCRIBE", "*3\r\n$12\r\npunsubscribe\r\n$2\r\na*\r\n:1\r\n"),
+        ("UNSUBSCRIBE", "*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:0\r\n"),
+        ("GET k", "$-1\r\n"),
+    ]);
+    assert_eq!(h.run_in(&mut publisher, "PUBLISH a gone"), ":0\r\n");
+    assert_eq!(h.run_in(&mut publisher, "PUBSUB CHANNELS"), "*0\r\n");
+}

@@ -43,6 +43,11 @@ pub enum Reply {
     Verbatim(&'static str, Bytes),
     /// An out-of-band push message: an array in RESP2.
     Push(Vec<Reply>),
+    /// Several replies written back to back with no header of their own: a command that
+    /// answers with more than one frame (`SUBSCRIBE a b`), or the messages a PUBLISH delivers
+    /// to its own connection before its count. Inside an aggregate the frames land in place,
+    /// as Redis writes them (an EXEC reply then holds more frames than its header counts).
+    Sequence(Vec<Reply>),
 }
 
 impl Reply {
@@ -118,6 +123,26 @@ impl Reply {
                 out.put_slice(b"\r\n");
             }
             Reply::Verbatim(_, text) => bulk(out, text),
+            Reply::Sequence(items) => {
+                for item in items {
+                    item.encode(protocol, out);
+                }
+            }
+        }
+    }
+
+    /// Appends only the push frames in this reply, wherever they are nested: what a client
+    /// receives when CLIENT REPLY OFF or SKIP suppresses the reply, since Redis sends pushes
+    /// (pub/sub confirmations and messages) regardless.
+    pub fn encode_pushes(&self, protocol: Protocol, out: &mut BytesMut) {
+        match self {
+            Reply::Push(_) => self.encode(protocol, out),
+            Reply::Array(items) | Reply::Set(items) | Reply::Sequence(items) => {
+                for item in items {
+                    item.encode_pushes(protocol, out);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -273,6 +298,28 @@ mod tests {
         for (value, text) in cases {
             assert_eq!(format_g17(value), text, "{value}");
         }
+    }
+
+    #[test]
+    fn should_write_a_sequence_as_consecutive_frames_even_inside_an_array() {
+        let push = |n| Reply::Push(vec![Reply::bulk("subscribe"), Reply::bulk("c"), Reply::Integer(n)]);
+        let seq = Reply::Sequence(vec![push(1), push(2)]);
+        let frame = "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n";
+        assert_eq!(enc(&seq, Protocol::Resp2), format!("{frame}:1\r\n{frame}:2\r\n"));
+        let in_exec = Reply::Array(vec![seq, Reply::OK]);
+        assert_eq!(enc(&in_exec, Protocol::Resp2), format!("*2\r\n{frame}:1\r\n{frame}:2\r\n+OK\r\n"));
+    }
+
+    #[test]
+    fn should_encode_only_the_pushes_of_a_suppressed_reply() {
+        let push = Reply::Push(vec![Reply::bulk("message"), Reply::bulk("c"), Reply::bulk("m")]);
+        let reply = Reply::Array(vec![Reply::Sequence(vec![push.clone(), Reply::Integer(1)]), Reply::OK]);
+        let mut out = BytesMut::new();
+        reply.encode_pushes(Protocol::Resp3, &mut out);
+        assert_eq!(out, enc(&push, Protocol::Resp3).as_bytes());
+        let mut out = BytesMut::new();
+        Reply::Integer(1).encode_pushes(Protocol::Resp3, &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

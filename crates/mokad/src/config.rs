@@ -33,7 +33,7 @@ then flags. Every setting can be given as a flag, with dashes or underscores:
   mokad --port 7000 --bind 127.0.0.1 --maxmemory 100mb --maxmemory-policy allkeys-lru
 
 Settings: bind, port, databases, maxmemory, maxmemory-policy, threads, proto-max-bulk-len,
-client-query-buffer-limit, maxclients, timeout, loglevel.
+client-query-buffer-limit, maxclients, timeout, loglevel, client-output-buffer-limit.
 
   --print-config   print the effective settings as TOML and exit
   -h, --help       print this help

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
-use mokad_commands::{execute, ReplyMode, Server, Session};
+use mokad_commands::{execute, ClientInfo, ReplyMode, Server, Session};
 use mokad_resp::{Limits, Reply, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -75,6 +75,7 @@ async fn serve(mut stream: TcpStream, peer: SocketAddr, server: Arc<Server>) {
     if let Err(reason) = outcome {
         debug!(%peer, id = client.id, "closing connection: {reason}");
     }
+    server.pubsub.unsubscribe_all(&mut session);
     session.unwatch_all(&server.storage);
     server.clients.unregister(client.id);
 }
@@ -87,6 +88,9 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
     let mut parser = RequestParser::default();
     let mut input = BytesMut::with_capacity(READ_CHUNK);
     let mut output = BytesMut::with_capacity(READ_CHUNK);
+    // Bytes of pub/sub messages in `output`: they count against the client's output limit
+    // until written.
+    let mut messages = 0;
     loop {
         let (timeout, query_limit, max_bulk_len) = {
             let settings = server.settings.read();
@@ -96,10 +100,17 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         if input.capacity() - input.len() < READ_CHUNK / 4 {
             input.reserve(READ_CHUNK);
         }
+        // Like Redis, a subscriber waits for messages, not commands: `timeout` spares it.
+        let timeout = if session.subscriptions.is_empty() { timeout } else { 0 };
         let read = tokio::select! {
             read = stream.read_buf(&mut input) => read,
             () = client.killed.wait() => return Err("killed".into()),
             () = idle(timeout) => return Err("idle timeout".into()),
+            () = client.mailbox.ready() => {
+                messages += client.mailbox.drain(session.protocol, &mut output);
+                flush(stream, &client, &mut output, &mut messages).await?;
+                continue;
+            }
         };
         match read {
             Ok(0) => return Ok(()),
@@ -116,6 +127,8 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         loop {
             match parser.parse(&mut input) {
                 Ok(Some(request)) => {
+                    // Messages published before this command go out before its reply.
+                    messages += client.mailbox.drain(session.protocol, &mut output);
                     session.skip_current = std::mem::take(&mut session.skip_next);
                     let mut reply = execute(server, session, request);
                     if session.blocked.is_some() {
@@ -136,26 +149,49 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
                 }
             }
         }
-        if !output.is_empty() {
-            stream.write_all(&output).await.map_err(|e| format!("write error: {e}"))?;
-            if output.capacity() > KEEP_OUT_BUFFER {
-                output = BytesMut::with_capacity(READ_CHUNK);
-            } else {
-                output.clear();
-            }
+        if std::mem::take(&mut session.woke_subscribers) {
+            // Let the subscribers just woken (queued on this worker) write first, as Redis does.
+            tokio::task::yield_now().await;
         }
+        flush(stream, &client, &mut output, &mut messages).await?;
         if close {
             return Ok(());
         }
     }
 }
 
+/// Writes and empties `output`, then counts the message bytes in it as written. A client
+/// killed meanwhile (CLIENT KILL, or a subscriber past its output limit that stopped reading)
+/// stops the write instead of holding the task in it forever.
+async fn flush(stream: &mut TcpStream, client: &ClientInfo, output: &mut BytesMut, messages: &mut usize) -> Result<(), Closed> {
+    if output.is_empty() {
+        return Ok(());
+    }
+    tokio::select! {
+        // The write first: a reply that fits the socket buffer still goes out to a client that
+        // has just killed itself.
+        biased;
+        written = stream.write_all(output) => written.map_err(|e| format!("write error: {e}"))?,
+        () = client.killed.wait() => return Err("killed".into()),
+    }
+    client.mailbox.written(std::mem::take(messages));
+    if output.capacity() > KEEP_OUT_BUFFER {
+        *output = BytesMut::with_capacity(READ_CHUNK);
+    } else {
+        output.clear();
+    }
+    Ok(())
+}
+
 /// Encodes a reply unless CLIENT REPLY (OFF, or a SKIP before this command) or the command
-/// itself (SHUTDOWN) says not to.
+/// itself (SHUTDOWN) says not to; pushes (pub/sub confirmations and messages) go out anyway,
+/// as in Redis.
 fn send(session: &mut Session, reply: &Reply, output: &mut BytesMut) {
     let dropped = std::mem::take(&mut session.drop_reply);
     if session.reply_mode == ReplyMode::On && !session.skip_current && !dropped {
         reply.encode(session.protocol, output);
+    } else {
+        reply.encode_pushes(session.protocol, output);
     }
 }
 

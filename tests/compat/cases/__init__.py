@@ -1,5 +1,5 @@
 """All differential cases, one module per command family; each module defines CASES."""
-from . import connection, keys, lists, protocol, server, strings, transactions
+from . import connection, keys, lists, protocol, pubsub, server, strings, transactions
 
 FAMILIES = {
     "connection": connection,
@@ -9,6 +9,7 @@ FAMILIES = {
     "transactions": transactions,
     "server": server,
     "protocol": protocol,
+    "pubsub": pubsub,
 }
 
 ALL_CASES = []

@@ -13,12 +13,19 @@ use crate::server::ReplyMode;
 /// The Redis version mokad reports, so that clients' version checks pass.
 pub const REDIS_VERSION: &str = "7.2.4";
 
-/// PING [message].
-pub(crate) fn ping(_: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+/// PING [message]. A RESP2 subscriber gets `["pong", message]`, an array it can tell apart
+/// from a published message.
+pub(crate) fn ping(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    if args.len() > 2 {
+        return errors::wrong_arity("ping");
+    }
+    if ctx.session.protocol == Protocol::Resp2 && !ctx.session.subscriptions.is_empty() {
+        let message = args.get(1).cloned().unwrap_or_default();
+        return Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(message)]);
+    }
     match args {
-        [_] => Reply::simple("PONG"),
         [_, message] => Reply::Bulk(message.clone()),
-        _ => errors::wrong_arity("ping"),
+        _ => Reply::simple("PONG"),
     }
 }
 
@@ -47,8 +54,10 @@ pub(crate) fn quit(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     Reply::OK
 }
 
-/// RESET: back to a fresh connection's state.
+/// RESET: back to a fresh connection's state, subscriptions dropped silently (messages already
+/// queued for the connection still go out, before the reply).
 pub(crate) fn reset(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
+    let mut queued = ctx.server.pubsub.unsubscribe_all(ctx.session);
     let session = &mut *ctx.session;
     session.multi = None;
     session.client.multi_len.store(0, Ordering::Relaxed);
@@ -61,7 +70,11 @@ pub(crate) fn reset(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     *session.client.name.lock() = None;
     session.client.no_evict.store(false, Ordering::Relaxed);
     session.client.no_touch.store(false, Ordering::Relaxed);
-    Reply::simple("RESET")
+    if queued.is_empty() {
+        return Reply::simple("RESET");
+    }
+    queued.push(Reply::simple("RESET"));
+    Reply::Sequence(queued)
 }
 
 /// Checks a password for `user`. There is one user, `default`, with no password, as in a
@@ -193,13 +206,19 @@ pub(crate) fn client_info(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
 /// CLIENT LIST [TYPE normal|master|replica|pubsub] [ID client-id ...].
 pub(crate) fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let mut ids: Option<Vec<u64>> = None;
+    // TYPE pubsub (true) or normal (false): a client with subscriptions is a pubsub client.
+    let mut pubsub_type: Option<bool> = None;
     if args.len() > 2 {
         if is(&args[2], "TYPE") && args.len() == 4 {
             let t = &args[3];
-            if is(t, "master") || is(t, "replica") || is(t, "slave") || is(t, "pubsub") {
-                // Every mokad client is a normal one.
+            if is(t, "master") || is(t, "replica") || is(t, "slave") {
+                // mokad has no replication.
                 return text_reply(String::new());
-            } else if !is(t, "normal") {
+            } else if is(t, "pubsub") {
+                pubsub_type = Some(true);
+            } else if is(t, "normal") {
+                pubsub_type = Some(false);
+            } else {
                 return errors::err(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(t)));
             }
         } else if is(&args[2], "ID") && args.len() > 3 {
@@ -217,7 +236,9 @@ pub(crate) fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     }
     let mut out = String::new();
     for client in ctx.server.clients.all() {
-        if ids.as_ref().is_none_or(|ids| ids.contains(&client.id)) {
+        if ids.as_ref().is_none_or(|ids| ids.contains(&client.id))
+            && pubsub_type.is_none_or(|pubsub| client.mailbox.subscribed() == pubsub)
+        {
             out.push_str(&client.describe());
             out.push('\n');
         }
@@ -245,7 +266,9 @@ pub(crate) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let mut user = None;
     let mut skip_me = true;
     let mut max_age = None;
-    let mut normal_type = true;
+    // TYPE: None matches every client, else pubsub (true) or normal (false).
+    let mut pubsub_type: Option<bool> = None;
+    let mut replica_type = false;
     let mut i = 2;
     while i < args.len() {
         let (opt, value) = match args.get(i + 1) {
@@ -273,9 +296,11 @@ pub(crate) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             }
         } else if is(opt, "TYPE") {
             if is(value, "normal") {
-                normal_type = true;
-            } else if ["master", "replica", "slave", "pubsub"].iter().any(|t| is(value, t)) {
-                normal_type = false;
+                pubsub_type = Some(false);
+            } else if is(value, "pubsub") {
+                pubsub_type = Some(true);
+            } else if ["master", "replica", "slave"].iter().any(|t| is(value, t)) {
+                replica_type = true;
             } else {
                 return errors::err(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(value)));
             }
@@ -292,7 +317,8 @@ pub(crate) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let me = ctx.session.client.id;
     let mut killed = 0;
     for client in clients {
-        let matches = normal_type
+        let matches = !replica_type
+            && pubsub_type.is_none_or(|pubsub| client.mailbox.subscribed() == pubsub)
             && id.is_none_or(|id| client.id == id)
             && addr.as_ref().is_none_or(|a| &client.addr == a)
             && laddr.as_ref().is_none_or(|a| &client.laddr == a)

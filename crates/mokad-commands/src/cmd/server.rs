@@ -11,6 +11,7 @@ use crate::args::is;
 use crate::dispatch::Ctx;
 use crate::errors;
 use crate::glob;
+use crate::pubsub::Kind;
 use crate::settings::PARAMETERS;
 use crate::table::{CommandSpec, COMMANDS};
 
@@ -230,7 +231,7 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     section(
         "Stats",
         format!(
-            "total_connections_received:{}\r\ntotal_commands_processed:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n",
+            "total_connections_received:{}\r\ntotal_commands_processed:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\n",
             server.stats.connections_received.load(Ordering::Relaxed),
             server.stats.commands_processed.load(Ordering::Relaxed),
             server.stats.rejected_connections.load(Ordering::Relaxed),
@@ -238,6 +239,9 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             s.evicted_keys.load(Ordering::Relaxed),
             s.keyspace_hits.load(Ordering::Relaxed),
             s.keyspace_misses.load(Ordering::Relaxed),
+            server.pubsub.distinct(Kind::Channel),
+            server.pubsub.distinct(Kind::Pattern),
+            server.pubsub.distinct(Kind::Shard),
         ),
     );
     section("Replication", "role:master\r\nconnected_slaves:0\r\n".into());
