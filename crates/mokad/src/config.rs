@@ -111,8 +111,7 @@ pub fn settings_from_env(vars: impl IntoIterator<Item = (String, String)>) -> (H
 pub fn load(cli: &Cli, env: HashMap<String, String>) -> Result<Settings, ConfigError> {
     let mut builder = Config::builder().add_source(Config::try_from(&Settings::default())?);
     if let Some(path) = &cli.config_file {
-        let path = path.to_str().ok_or_else(|| ConfigError::Usage("config file path is not UTF-8".into()))?;
-        builder = builder.add_source(File::new(path, FileFormat::Toml).required(true));
+        builder = builder.add_source(File::from_str(&canonical_file(path)?, FileFormat::Toml));
     }
     builder = builder.add_source(Environment::with_prefix("MOKAD").prefix_separator("_").source(Some(env)));
     for (key, value) in &cli.overrides {
@@ -121,6 +120,23 @@ pub fn load(cli: &Cli, env: HashMap<String, String>) -> Result<Settings, ConfigE
     let settings: Settings = builder.build()?.try_deserialize()?;
     settings.validate()?;
     Ok(Settings { maxmemory_policy: settings.maxmemory_policy.to_ascii_lowercase(), ..settings })
+}
+
+/// The TOML file at `path` with its keys in snake_case, so that a file may spell them as
+/// redis.conf does (`maxmemory-policy`) as well as in snake_case: the defaults layer already
+/// holds the snake_case name, and the config crate would see a dashed one as a second field.
+fn canonical_file(path: &std::path::Path) -> Result<String, ConfigError> {
+    let named = |e: &dyn std::fmt::Display| ConfigError::Usage(format!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| named(&e))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| named(&e))?;
+    let mut canonical_table = toml::Table::new();
+    for (key, value) in table {
+        let name = canonical(&key);
+        if canonical_table.insert(name.clone(), value).is_some() {
+            return Err(named(&format!("'{key}' is given twice (as {name} and with dashes)")));
+        }
+    }
+    toml::to_string(&canonical_table).map_err(|e| named(&e))
 }
 
 /// Whether the configured policy is one mokad implements exactly (others map to the nearest).
@@ -205,5 +221,19 @@ mod tests {
         let c = Cli { config_file: Some(path), ..Cli::default() };
         let e = load(&c, HashMap::new()).unwrap_err().to_string();
         assert!(e.contains("maxmemroy"), "{e}");
+    }
+
+    #[test]
+    fn should_read_dashed_keys_in_the_file_like_redis_conf() {
+        let dir = std::env::temp_dir().join(format!("mokad-config-dashes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("dashed.toml");
+        std::fs::write(&path, "maxmemory-policy = \"allkeys-lfu\"\nproto-max-bulk-len = \"1mb\"\n").unwrap();
+        let c = Cli { config_file: Some(path.clone()), ..Cli::default() };
+        let s = load(&c, HashMap::new()).unwrap();
+        assert_eq!((s.maxmemory_policy.as_str(), s.proto_max_bulk_len.0), ("allkeys-lfu", 1 << 20));
+        std::fs::write(&path, "maxmemory-policy = \"allkeys-lfu\"\nmaxmemory_policy = \"noeviction\"\n").unwrap();
+        let e = load(&Cli { config_file: Some(path), ..Cli::default() }, HashMap::new()).unwrap_err().to_string();
+        assert!(e.contains("twice"), "{e}");
     }
 }
