@@ -5,7 +5,7 @@ area's pytest marker and are skipped against mokad until the area is enabled. A 
 other areas it needs with `Case(..., needs=("lists",))`.
 """
 from . import (collection_keys, connection, hashes, keys, lists, object_encoding, protocol,
-               scripting, server, sets, strings, transactions, wrongtype, zsets)
+               pubsub, scripting, server, sets, strings, transactions, wrongtype, zsets)
 
 FAMILIES = {
     "connection": connection,
@@ -20,6 +20,7 @@ FAMILIES = {
     "sets": sets,
     "zsets": zsets,
     "scripting": scripting,
+    "pubsub": pubsub,
     "wrongtype": wrongtype,
     "object": object_encoding,
     "collection_keys": collection_keys,
