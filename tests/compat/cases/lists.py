@@ -11,6 +11,7 @@ from ._model import C, Case, Read
 AREA = "lists"
 
 BLOCK = 0.1   # seconds for a blocking command to reach the server and block
+FIFO = 0.25   # longer where the order of arrival between blocked clients is the point
 
 CASES = [
     # LPUSH / RPUSH / LPUSHX / RPUSHX / LRANGE
@@ -111,9 +112,9 @@ CASES = [
                                                ["LRANGE", "q", "0", "-1"]]),
     Case("blpop_woken_on_second_key", [C("BLPOP", "k1", "k2", "0", replies=0, pause=BLOCK),
                                        C("RPUSH", "k2", "v", conn=1), Read(), ["EXISTS", "k2"]]),
-    Case("blpop_fifo_between_clients", [C("BLPOP", "q", "0", replies=0, pause=BLOCK),
-                                        C("BLPOP", "q", "0", conn=1, replies=0, pause=BLOCK),
-                                        C("BLPOP", "q", "0", conn=2, replies=0, pause=BLOCK),
+    Case("blpop_fifo_between_clients", [C("BLPOP", "q", "0", replies=0, pause=FIFO),
+                                        C("BLPOP", "q", "0", conn=1, replies=0, pause=FIFO),
+                                        C("BLPOP", "q", "0", conn=2, replies=0, pause=FIFO),
                                         C("RPUSH", "q", "a", "b", conn=3), Read(conn=0), Read(conn=1),
                                         C("RPUSH", "q", "c", "d", conn=3), Read(conn=2),
                                         C("LRANGE", "q", "0", "-1", conn=3)]),

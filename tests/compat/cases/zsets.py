@@ -11,7 +11,8 @@ from ._model import C, Case, Read, ScanKeyAll, members_of
 
 AREA = "zsets"
 
-BLOCK = 0.1
+BLOCK = 0.1   # seconds for a blocking command to reach the server and block
+FIFO = 0.25   # longer where the order of arrival between blocked clients is the point
 ZABC = ["ZADD", "z", "1", "a", "2", "b", "3", "c"]
 BIG = ["ZADD", "big"] + [x for i in range(300) for x in (str(i % 17), f"m{i:03d}")]   # > 128 entries
 
@@ -99,8 +100,8 @@ CASES = [
                                          ["BZPOPMIN", "z", "-1"]]),
     Case("bzpopmin_woken", [C("BZPOPMIN", "z", "0", replies=0, pause=BLOCK), C("ZADD", "z", "2", "b", "1", "a", conn=1),
                             Read(), ["ZRANGE", "z", "0", "-1", "WITHSCORES"]]),
-    Case("bzpopmax_woken_fifo", [C("BZPOPMAX", "z", "0", replies=0, pause=BLOCK),
-                                 C("BZPOPMAX", "z", "0", conn=1, replies=0, pause=BLOCK),
+    Case("bzpopmax_woken_fifo", [C("BZPOPMAX", "z", "0", replies=0, pause=FIFO),
+                                 C("BZPOPMAX", "z", "0", conn=1, replies=0, pause=FIFO),
                                  C("ZADD", "z", "1", "a", "2", "b", "3", "c", conn=2), Read(), Read(conn=1),
                                  C("ZRANGE", "z", "0", "-1", conn=2)]),
     Case("bzmpop_woken", [C("BZMPOP", "0", "2", "y", "z", "MAX", "COUNT", "2", replies=0, pause=BLOCK),
