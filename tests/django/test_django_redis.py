@@ -239,8 +239,29 @@ def test_touch(djr):
 
 # --- incr / decr (Lua) ------------------------------------------------------------------------
 
+@pytest.fixture
+def evals(djr, monkeypatch):
+    """Records every EVAL the backend sends and how it ended ("ok" or the exception), so
+    the tests can tell the Lua path from django-redis's get+set fallback, which also
+    produces the right numbers when EVAL fails (but not atomically)."""
+    client = djr.client.get_client(write=True)
+    original = client.eval
+    calls = []
+
+    def spy(*args, **kwargs):
+        try:
+            result = original(*args, **kwargs)
+        except Exception as e:
+            calls.append(e)
+            raise
+        calls.append("ok")
+        return result
+    monkeypatch.setattr(client, "eval", spy)
+    return calls
+
+
 @pytest.mark.scripting
-def test_incr_decr(djr, djr_raw):
+def test_incr_decr(djr, djr_raw, evals):
     djr.set("n", 10)
     assert djr.incr("n") == 11
     assert djr.incr("n", 9) == 20
@@ -248,28 +269,31 @@ def test_incr_decr(djr, djr_raw):
     assert djr.decr("n", 30) == -11
     assert djr.get("n") == -11
     assert djr_raw.get(raw_key(djr, "n")) == b"-11"
+    assert evals == ["ok"] * 4, "every step must be answered by the Lua script"
 
 
 @pytest.mark.scripting
-def test_incr_missing_key(djr):
+def test_incr_missing_key(djr, evals):
     with pytest.raises(ValueError):
-        djr.incr("missing")
+        djr.incr("missing")          # the script answers false (a nil reply)
     with pytest.raises(ValueError):
         djr.decr("missing")
     assert djr.has_key("missing") is False
     assert djr.incr("missing", 5, ignore_key_check=True) == 5
     assert djr.get("missing") == 5
+    assert evals == ["ok"] * 3
 
 
 @pytest.mark.scripting
-def test_incr_keeps_ttl(djr):
+def test_incr_keeps_ttl(djr, evals):
     djr.set("n", 1, timeout=100)
     assert djr.incr("n") == 2
     assert 95 <= djr.ttl("n") <= 100
+    assert evals == ["ok"]
 
 
 @pytest.mark.scripting
-def test_incr_falls_back_when_redis_refuses(djr, djr_raw):
+def test_incr_falls_back_when_redis_refuses(djr, djr_raw, evals):
     # INCRBY inside the script fails (overflow, or a pickled float): the script's error
     # reply must reach the client as a ResponseError so django-redis falls back to
     # get + set, keeping the TTL.
@@ -280,10 +304,12 @@ def test_incr_falls_back_when_redis_refuses(djr, djr_raw):
     djr.set("float", 1.5)
     assert djr.incr("float") == 2.5
     assert djr.get("float") == 2.5
+    assert len(evals) == 2 and all(isinstance(e, redis.ResponseError) for e in evals), evals
+    assert "overflow" in str(evals[0]) and "not an integer" in str(evals[1])
 
 
 @pytest.mark.scripting
-def test_concurrent_incr_is_exact(djr):
+def test_concurrent_incr_is_exact(djr, evals):
     djr.set("hits", 0, timeout=None)
     n_threads, per_thread = 6, 100
     barrier = threading.Barrier(n_threads)
@@ -304,6 +330,7 @@ def test_concurrent_incr_is_exact(djr):
         t.join(60)
     assert not errors
     assert djr.get("hits") == n_threads * per_thread
+    assert evals == ["ok"] * (n_threads * per_thread), "atomic only on the Lua path"
 
 
 # --- lock (SET NX PX to acquire, Lua to release/extend/reacquire) ------------------------------
