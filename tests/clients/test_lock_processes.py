@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-from redis.exceptions import LockNotOwnedError
 
 pytestmark = pytest.mark.scripting
 
