@@ -286,6 +286,18 @@ def members_of(pool, count: int | None = None, distinct: bool = True) -> Normali
     return Normalizer(fn, f"members_of({sorted(pool_b)!r}, count={count}, distinct={distinct})")
 
 
+def pubsub_confirmation() -> Normalizer:
+    """A (p)unsubscribe confirmation whose channel is not compared: UNSUBSCRIBE without
+    arguments confirms the channels in hash-table order, which differs between two
+    servers. The kind, the count and the remaining-subscriptions number still are."""
+    def fn(r: Reply):
+        ch = r.children
+        if ch is None or len(ch) != 3:
+            return ("not a confirmation", r.raw)
+        return (r.header, ch[0].raw, "<channel>", ch[2].raw)
+    return Normalizer(fn, "pubsub_confirmation")
+
+
 def elements_type() -> Normalizer:
     """Aggregate type plus the type of each element (not values), e.g. CLIENT INFO-like lists."""
     def fn(r: Reply):
