@@ -74,6 +74,8 @@ export MOKAD_BIN="$ROOT/target/debug/mokad"
 run "cargo test --workspace" cargo test --workspace --locked
 run "compatibility suite (mokad vs redis-server)" .venv/bin/python -m pytest tests/compat -q -p no:cacheprovider
 run "Django cache patterns" .venv/bin/python -m pytest tests/django/test_patterns.py -q -p no:cacheprovider
+run "django-redis backend" .venv/bin/python -m pytest tests/django/test_django_redis.py -q -p no:cacheprovider
+run "redis-py client patterns" .venv/bin/python -m pytest tests/clients -q -p no:cacheprovider
 run "Django 5.2 cache test suite" .venv/bin/python tests/django/run_django_suite.py
 
 log "summary"

@@ -15,9 +15,12 @@ AGAINST_REDIS = os.environ.get("MOKAD_TARGET") == "redis"
 
 
 def _marks(case, proto):
+    # One marker per feature area (tests/python/areas.py): `-m hashes` selects an area, and
+    # against mokad the cases of areas it does not implement yet are skipped.
+    marks = [getattr(pytest.mark, area) for area in case.areas]
     if case.differs and proto in case.differs_protos and not AGAINST_REDIS:
-        return [pytest.mark.xfail(strict=True, reason=f"known difference: {case.differs}")]
-    return []
+        marks.append(pytest.mark.xfail(strict=True, reason=f"known difference: {case.differs}"))
+    return marks
 
 
 PARAMS = [pytest.param(case, proto, id=f"{case.id}-resp{proto}", marks=_marks(case, proto))

@@ -16,10 +16,16 @@ A Case is a name plus a list of commands. A command is either a plain list/tuple
   replies  number of replies the command produces (default 1; 0 e.g. under CLIENT REPLY OFF)
   check_close  also compare whether the server closes the connection afterwards
   protos   run the command only in these protocol runs (default both: (2, 3))
+  pause    seconds to wait after sending the command, before reading its replies and before
+           the next command (e.g. so that a BLPOP sent with replies=0 is blocked before
+           another connection pushes)
 
 R(b"...") sends raw bytes (inline commands, malformed requests). It reads `replies`
 complete replies (default 1) or until the connection closes, then waits briefly and
 compares all received bytes plus whether the server closed the connection.
+
+Read(conn=...) sends nothing and reads (and compares) the next reply of a connection: the
+answer of a blocking command sent earlier with replies=0.
 """
 from __future__ import annotations
 
@@ -51,6 +57,12 @@ class Cmd:
     check_close: bool = False
     protos: tuple = (2, 3)
     scan: bool = False
+    # Full-iteration scans: the command (SCAN, or HSCAN/SSCAN/ZSCAN with their key in
+    # args[0]) and whether the elements are field/value (member/score) pairs.
+    scan_cmd: bytes = b"SCAN"
+    scan_pairs: bool = False
+    pause: float = 0.0
+    read_only: bool = False
 
     def __post_init__(self):
         if isinstance(self.cmp, str) and self.cmp not in CMP_MODES:
@@ -59,6 +71,8 @@ class Cmd:
     def describe(self) -> str:
         if self.raw is not None:
             r = self.raw if len(self.raw) <= 120 else self.raw[:100] + b"...(%d bytes)" % len(self.raw)
+            if self.read_only:
+                return "(read the pending reply)"
             return f"RAW {r!r}"
         words = []
         for a in self.args:
@@ -68,15 +82,28 @@ class Cmd:
             if not s or any(c in s for c in " \"'\r\n\t\\") or not s.isprintable():
                 s = repr(s)
             words.append(s)
-        text = ("SCAN-ALL " if self.scan else "") + " ".join(words)
+        if self.scan:
+            words.insert(0, self.scan_cmd.decode())
+            if self.scan_cmd == b"SCAN":
+                words.insert(1, "<cursor>")
+            else:
+                words.insert(2, "<cursor>")
+        text = ("FULL-ITERATION " if self.scan else "") + " ".join(words)
         return text
 
 
 def C(*args, cmp: Cmp = "exact", conn: int = 0, replies: int = 1,
-      check_close: bool = False, protos: Sequence[int] = (2, 3)) -> Cmd:
+      check_close: bool = False, protos: Sequence[int] = (2, 3), pause: float = 0.0) -> Cmd:
     """A command sent as a RESP array of bulk strings."""
     return Cmd(args=tuple(_b(a) for a in args), cmp=cmp, conn=conn, replies=replies,
-               check_close=check_close, protos=tuple(protos))
+               check_close=check_close, protos=tuple(protos), pause=pause)
+
+
+def Read(conn: int = 0, cmp: Cmp = "exact", replies: int = 1,
+         protos: Sequence[int] = (2, 3)) -> Cmd:
+    """Send nothing; read the next `replies` replies of connection `conn` and compare them
+    (the answer of a blocking command sent earlier with replies=0)."""
+    return Cmd(raw=b"", cmp=cmp, conn=conn, replies=replies, protos=tuple(protos), read_only=True)
 
 
 def R(raw: bytes, replies: int = 1, cmp: Cmp = "exact", conn: int = 0,
@@ -90,6 +117,18 @@ def ScanAll(*opts, conn: int = 0, protos: Sequence[int] = (2, 3)) -> Cmd:
     """Iterate `SCAN <cursor> <opts...>` from 0 until the cursor returns to 0 on each
     server; compare the reply shape and the sorted set of all keys returned."""
     return Cmd(args=tuple(_b(a) for a in opts), conn=conn, scan=True, protos=tuple(protos))
+
+
+def ScanKeyAll(cmd: str, key, *opts, conn: int = 0, protos: Sequence[int] = (2, 3)) -> Cmd:
+    """Iterate `HSCAN|SSCAN|ZSCAN key <cursor> <opts...>` from 0 until the cursor returns to
+    0 on each server; compare the reply shape and the sorted set of elements returned (of
+    field/value or member/score pairs for HSCAN and ZSCAN)."""
+    cmd = cmd.upper()
+    if cmd not in ("HSCAN", "SSCAN", "ZSCAN"):
+        raise ValueError(f"ScanKeyAll: not a key scan command: {cmd}")
+    return Cmd(args=(_b(key),) + tuple(_b(a) for a in opts), conn=conn, scan=True,
+               scan_cmd=cmd.encode(), scan_pairs=cmd != "SSCAN",
+               protos=tuple(protos))
 
 
 @dataclass
@@ -107,6 +146,11 @@ class Case:
     # Commands sent (uncompared, replies ignored) on a fresh connection to each server after
     # the case, even when it failed: undo server-wide state such as CONFIG SET.
     teardown: list = field(default_factory=list)
+    # Feature areas (tests/python/areas.py) the case needs besides its family's own area,
+    # e.g. ("hashes", "lists") for a WRONGTYPE case mixing the two types. cases/__init__.py
+    # fills `areas` with the family's area plus these.
+    needs: tuple = ()
+    areas: tuple = ()
     cmd_objs: list = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -220,6 +264,38 @@ def first_line_type_count() -> Normalizer:
     def fn(r: Reply):
         return r.header
     return Normalizer(fn, "header")
+
+
+def members_of(pool, count: int | None = None, distinct: bool = True) -> Normalizer:
+    """A random pick from `pool` (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER): with
+    count=None one bulk string that is in the pool; otherwise an aggregate (same header on
+    both servers) of `count` elements, all in the pool, pairwise distinct if `distinct`."""
+    pool_b = {_b(p) for p in pool}
+
+    def fn(r: Reply):
+        if count is None:
+            if r.kind == "$" and r.data in pool_b:
+                return "one member of the pool"
+            return ("not a member of the pool", r.raw)
+        ch = r.children
+        if ch is None or len(ch) != count or any(c.data not in pool_b for c in ch):
+            return ("not %d members of the pool" % count, r.raw)
+        if distinct and len({c.data for c in ch}) != count:
+            return ("members repeat", r.raw)
+        return (r.header, "%d members of the pool" % count)
+    return Normalizer(fn, f"members_of({sorted(pool_b)!r}, count={count}, distinct={distinct})")
+
+
+def pubsub_confirmation() -> Normalizer:
+    """A (p)unsubscribe confirmation whose channel is not compared: UNSUBSCRIBE without
+    arguments confirms the channels in hash-table order, which differs between two
+    servers. The kind, the count and the remaining-subscriptions number still are."""
+    def fn(r: Reply):
+        ch = r.children
+        if ch is None or len(ch) != 3:
+            return ("not a confirmation", r.raw)
+        return (r.header, ch[0].raw, "<channel>", ch[2].raw)
+    return Normalizer(fn, "pubsub_confirmation")
 
 
 def elements_type() -> Normalizer:

@@ -1,0 +1,110 @@
+"""Keyspace commands on collection keys (hash, list, set, sorted set): TYPE, SCAN TYPE,
+KEYS/DBSIZE/EXISTS/RANDOMKEY, EXPIRE and actual expiry, RENAME/RENAMENX, COPY (which must
+deep-copy), MOVE, DEL/UNLINK, SET over a collection, and emptied collections disappearing
+(with WATCH seeing the deletion).
+
+The family has no area of its own: each case needs the areas of the types it touches.
+"""
+from ._model import C, Case, ScanAll, int_range
+
+ALL = ("hashes", "lists", "sets", "zsets")
+MAKE_ALL = [["SET", "str", "v"], ["HSET", "hash", "f", "v"], ["RPUSH", "list", "a"], ["SADD", "set", "a"],
+            ["ZADD", "zset", "1", "a"]]
+EXPIRY = 0.15   # pause after a 50 ms PEXPIRE so the key is gone on both servers
+
+CASES = [
+    Case("type_of_each", MAKE_ALL + [["TYPE", "str"], ["TYPE", "hash"], ["TYPE", "list"], ["TYPE", "set"],
+                                     ["TYPE", "zset"], ["TYPE", "nokey"], ["DBSIZE"], C("KEYS", "*", cmp="unordered"),
+                                     ["EXISTS", "str", "hash", "list", "set", "zset", "nokey"]], needs=ALL),
+    Case("type_in_multi", [["MULTI"], ["HSET", "h", "f", "v"], ["TYPE", "h"], ["RPUSH", "h2", "a"], ["TYPE", "h2"], ["EXEC"]],
+         needs=("hashes", "lists")),
+    Case("scan_type", MAKE_ALL + [ScanAll("TYPE", "hash"), ScanAll("TYPE", "list"), ScanAll("TYPE", "set"),
+                                  ScanAll("TYPE", "zset"), ScanAll("TYPE", "string"), ScanAll("TYPE", "HASH"),
+                                  ScanAll("TYPE", "stream"), ScanAll("TYPE", "nosuchtype"), ScanAll("MATCH", "*s*", "TYPE", "set"),
+                                  ScanAll("TYPE", "list", "COUNT", "1")], needs=ALL),
+    Case("scan_type_many", [["HSET", f"h{i}", "f", "v"] for i in range(30)] + [["SADD", f"s{i}", "m"] for i in range(30)]
+         + [ScanAll("TYPE", "hash", "COUNT", "5"), ScanAll("TYPE", "set"), ScanAll("MATCH", "h1*", "TYPE", "hash")],
+         needs=("hashes", "sets")),
+    Case("randomkey_single_collection", [["ZADD", "only", "1", "a"], ["RANDOMKEY"]], needs=("zsets",)),
+
+    # Expiry
+    Case("expire_collections", MAKE_ALL[1:] + [["EXPIRE", "hash", "100"], ["PEXPIRE", "list", "100000"],
+                                               ["EXPIREAT", "set", "4102444800"], ["TTL", "hash"],
+                                               C("PTTL", "list", cmp=int_range(1, 100_000)), ["EXPIRETIME", "set"],
+                                               ["TTL", "zset"], ["PERSIST", "hash"], ["TTL", "hash"]], needs=ALL),
+    Case("collections_expire_for_real", MAKE_ALL[1:] + [["PEXPIRE", "hash", "50"], ["PEXPIRE", "list", "50"],
+                                                        ["PEXPIRE", "set", "50"], C("PEXPIRE", "zset", "50", pause=EXPIRY),
+                                                        ["EXISTS", "hash", "list", "set", "zset"], ["HGET", "hash", "f"],
+                                                        ["LLEN", "list"], ["SCARD", "set"], ["ZCARD", "zset"], ["DBSIZE"],
+                                                        ["TYPE", "hash"]], needs=ALL),
+    Case("write_after_expiry_starts_fresh", [["RPUSH", "l", "old"], C("PEXPIRE", "l", "50", pause=EXPIRY), ["RPUSH", "l", "new"],
+                                             ["LRANGE", "l", "0", "-1"], ["TTL", "l"], ["HSET", "h", "old", "1"],
+                                             C("PEXPIRE", "h", "50", pause=EXPIRY), ["HINCRBY", "h", "n", "1"],
+                                             ["HGETALL", "h"], ["TTL", "h"]], needs=("hashes", "lists")),
+    Case("expire_negative_deletes_collection", [["SADD", "s", "a"], ["EXPIRE", "s", "-1"], ["EXISTS", "s"],
+                                                ["ZADD", "z", "1", "a"], ["PEXPIREAT", "z", "1"], ["ZCARD", "z"]],
+         needs=("sets", "zsets")),
+    Case("set_over_collection_clears_ttl_and_type", [["HSET", "h", "f", "v"], ["EXPIRE", "h", "100"], ["SET", "h", "s"],
+                                                     ["TYPE", "h"], ["TTL", "h"], ["GET", "h"],
+                                                     ["RPUSH", "l", "a"], ["SET", "l", "x", "KEEPTTL"], ["TYPE", "l"],
+                                                     ["SADD", "s", "a"], ["SET", "s", "x", "GET"], ["TYPE", "s"],
+                                                     ["ZADD", "z", "1", "a"], ["GETSET", "z", "x"], ["TYPE", "z"]],
+         needs=("hashes", "lists", "sets", "zsets")),
+
+    # RENAME / COPY / MOVE / DEL
+    Case("rename_collection", [["HSET", "h", "f", "v"], ["EXPIRE", "h", "100"], ["RENAME", "h", "h2"], ["TYPE", "h2"],
+                               ["HGET", "h2", "f"], ["TTL", "h2"], ["EXISTS", "h"], ["RPUSH", "l", "a"],
+                               ["RENAME", "h2", "l"], ["TYPE", "l"], ["HGET", "l", "f"], ["SADD", "s", "m"],
+                               ["RENAMENX", "s", "l"], ["RENAMENX", "s", "s2"], ["SMEMBERS", "s2"], ["RENAME", "s2", "s2"],
+                               ["TYPE", "s2"]], needs=("hashes", "lists", "sets")),
+    Case("copy_collections_are_deep", [["HSET", "h", "f", "v"], ["COPY", "h", "hc"], ["HSET", "hc", "f", "changed"],
+                                       ["HGET", "h", "f"], ["HGET", "hc", "f"],
+                                       ["RPUSH", "l", "a"], ["COPY", "l", "lc"], ["RPUSH", "lc", "b"], ["LRANGE", "l", "0", "-1"],
+                                       ["LRANGE", "lc", "0", "-1"],
+                                       ["SADD", "s", "a"], ["COPY", "s", "sc"], ["SREM", "s", "a"], ["SMEMBERS", "sc"],
+                                       ["EXISTS", "s"],
+                                       ["ZADD", "z", "1", "a"], ["COPY", "z", "zc"], ["ZINCRBY", "zc", "5", "a"],
+                                       ["ZSCORE", "z", "a"], ["ZSCORE", "zc", "a"]], needs=ALL),
+    Case("copy_collection_options", [["HSET", "h", "f", "v"], ["EXPIRE", "h", "100"], ["RPUSH", "l", "x"],
+                                     ["COPY", "h", "l"], ["TYPE", "l"], ["COPY", "h", "l", "REPLACE"], ["TYPE", "l"],
+                                     ["TTL", "l"], ["COPY", "h", "h", "DB", "1"], ["SELECT", "1"], ["TYPE", "h"],
+                                     ["HGETALL", "h"], ["TTL", "h"], ["SELECT", "0"], ["COPY", "h", "h"]],
+         needs=("hashes", "lists")),
+    Case("move_collection", [["ZADD", "z", "1", "a"], ["MOVE", "z", "1"], ["EXISTS", "z"], ["SELECT", "1"],
+                             ["ZRANGE", "z", "0", "-1", "WITHSCORES"], ["SADD", "s", "x"], ["SELECT", "0"],
+                             ["SADD", "s", "y"], ["MOVE", "s", "1"], ["SMEMBERS", "s"]], needs=("sets", "zsets")),
+    Case("del_unlink_collections", MAKE_ALL + [["DEL", "hash", "list", "nokey"], ["UNLINK", "set", "zset"],
+                                               ["DBSIZE"], ["TYPE", "hash"], ["TOUCH", "str", "hash"]], needs=ALL),
+    Case("flushdb_collections", MAKE_ALL + [["SELECT", "1"], ["HSET", "h1", "f", "v"], ["SELECT", "0"], ["FLUSHDB"],
+                                            ["DBSIZE"], ["SELECT", "1"], ["DBSIZE"]], needs=ALL),
+
+    # Emptied collections disappear, whatever emptied them.
+    Case("emptied_by_removal", [["HSET", "h", "f", "v"], ["HDEL", "h", "f"], ["RPUSH", "l", "a"], ["RPOP", "l"],
+                                ["SADD", "s", "a"], ["SREM", "s", "a"], ["ZADD", "z", "1", "a"], ["ZREM", "z", "a"],
+                                ["EXISTS", "h", "l", "s", "z"], ["DBSIZE"], ["KEYS", "*"]], needs=ALL),
+    Case("emptied_by_pops_and_ranges", [["RPUSH", "l", "a", "b"], ["LTRIM", "l", "5", "10"], ["RPUSH", "m", "a"],
+                                        ["LPOP", "m", "5"], ["SADD", "s", "a"], ["SPOP", "s"], ["SADD", "t", "a", "b"],
+                                        C("SPOP", "t", "2", cmp="unordered"), ["ZADD", "z", "1", "a"], ["ZPOPMAX", "z"],
+                                        ["ZADD", "y", "1", "a", "2", "b"], ["ZREMRANGEBYSCORE", "y", "-inf", "+inf"],
+                                        ["ZADD", "x", "1", "a"], ["ZREMRANGEBYRANK", "x", "0", "-1"],
+                                        ["ZADD", "w", "0", "a"], ["ZREMRANGEBYLEX", "w", "-", "+"],
+                                        ["ZADD", "v", "1", "a"], ["ZMPOP", "1", "v", "MIN"], ["RPUSH", "u", "a"],
+                                        ["LMPOP", "1", "u", "LEFT"], ["RPUSH", "q", "a"], ["BLPOP", "q", "0"],
+                                        ["ZADD", "bz", "1", "a"], ["BZPOPMIN", "bz", "0"], ["DBSIZE"]],
+         needs=("lists", "sets", "zsets")),
+    Case("emptied_by_move", [["SADD", "s", "a"], ["SMOVE", "s", "d", "a"], ["EXISTS", "s"], ["RPUSH", "l", "a"],
+                             ["LMOVE", "l", "l2", "LEFT", "RIGHT"], ["EXISTS", "l"], ["RPUSH", "m", "a"],
+                             ["RPOPLPUSH", "m", "m2"], C("KEYS", "*", cmp="unordered")], needs=("lists", "sets")),
+    Case("store_of_empty_result_deletes_destination", [["SADD", "d", "old"], ["SADD", "a", "1"], ["SADD", "b", "2"],
+                                                       ["SINTERSTORE", "d", "a", "b"], ["EXISTS", "d"], ["ZADD", "zd", "1", "x"],
+                                                       ["ZINTERSTORE", "zd", "2", "a", "b"], ["EXISTS", "zd"],
+                                                       ["ZADD", "zd", "1", "x"], ["ZRANGESTORE", "zd", "nokey", "0", "-1"],
+                                                       ["EXISTS", "zd"], ["SADD", "d", "x"], ["SDIFFSTORE", "d", "a", "a"],
+                                                       ["EXISTS", "d"]], needs=("sets", "zsets")),
+    Case("emptied_key_is_a_modification_for_watch", [["SADD", "s", "a"], ["WATCH", "s"], C("SREM", "s", "a", conn=1),
+                                                     ["MULTI"], ["SADD", "s", "b"], ["EXEC"], ["EXISTS", "s"]],
+         needs=("sets",)),
+    Case("emptied_then_recreated_as_other_type", [["RPUSH", "k", "a"], ["LPOP", "k"], ["HSET", "k", "f", "v"], ["TYPE", "k"],
+                                                  ["HDEL", "k", "f"], ["SET", "k", "str"], ["TYPE", "k"]],
+         needs=("hashes", "lists")),
+]
