@@ -8,6 +8,11 @@
 //! an element is never lost or served twice; a client that finds the key emptied by someone
 //! else waits on with what is left of its timeout.
 //!
+//! Which key serves a client waiting on several, as in Redis: the one that became ready first.
+//! Each waiter records the keys signalled for its kind, in signal order (each key once), and
+//! the command looks at those first ([`Registration::take_ready`]), then at all its keys in
+//! argument order (a signal may have come before the registration).
+//!
 //! Fairness, as in Redis: per key, waiters queue in arrival order and a write wakes only the
 //! first waiter of the matching kind; a blocking command takes from a key only when no other
 //! client waits there ahead of it ([`Blocking::may_serve`]). A waiter that leaves (served,
@@ -71,6 +76,8 @@ struct Waiter {
     client: u64,
     kind: WaitKind,
     notify: Notify,
+    /// The keys signalled since the waiter last looked, in signal order, each once.
+    ready: Mutex<Vec<Bytes>>,
 }
 
 /// Per (database, key), the clients waiting on it in arrival order.
@@ -92,28 +99,41 @@ impl Blocking {
 
     /// A write left `key` holding elements of `kind`: wakes the first client waiting for them.
     pub fn signal(&self, db: usize, key: &[u8], kind: WaitKind) {
-        self.wake(db, key, Some(kind));
+        self.wake(db, key, Some(kind), true);
     }
 
     /// A value of any type arrived at `key` (RENAME, MOVE, COPY): wakes the first waiter of
     /// each kind, which looks and keeps waiting if the value is not its kind.
     pub fn signal_any(&self, db: usize, key: &[u8]) {
-        self.wake(db, key, None);
+        self.wake(db, key, None, true);
     }
 
-    fn wake(&self, db: usize, key: &[u8], kind: Option<WaitKind>) {
+    /// Wakes the first waiter of `kind` (of each kind when `None`) on `key`; with `record`,
+    /// marks the key ready for every waiter of that kind there, not only the first: one
+    /// behind it that is woken later (when the first leaves) still knows which of its keys
+    /// became ready first.
+    fn wake(&self, db: usize, key: &[u8], kind: Option<WaitKind>, record: bool) {
         // Pairs with the SeqCst increment in `register`: a waiter registered before this
         // write's store is seen here, and one registered after looks again once registered.
         if self.waiting.load(Ordering::SeqCst) == 0 {
             return;
         }
         let queues = self.queues.lock();
-        let Some(queue) = queues.get(&(db, Bytes::copy_from_slice(key))) else { return };
+        let Some((key, queue)) = queues.get_key_value(&(db, Bytes::copy_from_slice(key))) else { return };
         for wanted in [WaitKind::List, WaitKind::ZSet] {
-            if kind.is_none_or(|k| k == wanted) {
-                if let Some(first) = queue.iter().find(|w| w.kind == wanted) {
-                    first.notify.notify_one();
+            if kind.is_some_and(|k| k != wanted) {
+                continue;
+            }
+            if record {
+                for waiter in queue.iter().filter(|w| w.kind == wanted) {
+                    let mut ready = waiter.ready.lock();
+                    if ready.last() != Some(&key.1) && !ready.contains(&key.1) {
+                        ready.push(key.1.clone());
+                    }
                 }
+            }
+            if let Some(first) = queue.iter().find(|w| w.kind == wanted) {
+                first.notify.notify_one();
             }
         }
     }
@@ -134,7 +154,7 @@ impl Blocking {
     /// Queues `client` on each of `keys` (once per distinct key) until the returned
     /// registration is dropped.
     pub fn register(&self, client: u64, db: usize, keys: &[Bytes], kind: WaitKind) -> Registration<'_> {
-        let waiter = Arc::new(Waiter { client, kind, notify: Notify::new() });
+        let waiter = Arc::new(Waiter { client, kind, notify: Notify::new(), ready: Mutex::new(Vec::new()) });
         let mut distinct: Vec<Bytes> = Vec::with_capacity(keys.len().min(64));
         {
             let mut queues = self.queues.lock();
@@ -166,10 +186,17 @@ impl Registration<'_> {
         self.waiter.notify.notified().await;
     }
 
-    /// Wakes the first waiter of this kind on each key (see [`Blocked::kick`]).
+    /// The keys signalled since the last call, in the order they became ready; the waiter
+    /// is to look at them first.
+    pub fn take_ready(&self) -> Vec<Bytes> {
+        std::mem::take(&mut *self.waiter.ready.lock())
+    }
+
+    /// Wakes the first waiter of this kind on each key (see [`Blocked::kick`]). Nothing is
+    /// recorded as ready: the key passed over was signalled when it was filled.
     pub fn kick(&self) {
         for key in &self.keys {
-            self.blocking.signal(self.db, key, self.waiter.kind);
+            self.blocking.wake(self.db, key, Some(self.waiter.kind), false);
         }
     }
 }
@@ -267,6 +294,28 @@ mod tests {
         drop((b, z));
         assert_eq!(blocking.blocked_clients(), 0);
         assert!(blocking.queues.lock().is_empty());
+    }
+
+    #[test]
+    fn should_record_ready_keys_in_signal_order_for_every_waiter_of_the_kind() {
+        let blocking = Blocking::default();
+        let keys: Vec<Bytes> = ["k1", "k2", "k3"].into_iter().map(Bytes::from).collect();
+        let a = blocking.register(1, 0, &keys, WaitKind::List);
+        let b = blocking.register(2, 0, &keys[1..], WaitKind::List);
+        let z = blocking.register(3, 0, &keys, WaitKind::ZSet);
+        for key in ["k3", "k2", "k3", "k1"] {
+            blocking.signal(0, key.as_bytes(), WaitKind::List);
+        }
+        blocking.signal(1, b"k2", WaitKind::List);
+        assert_eq!(a.take_ready(), ["k3", "k2", "k1"].map(Bytes::from));
+        assert_eq!(b.take_ready(), ["k3", "k2"].map(Bytes::from), "also the waiter behind the first");
+        assert!(z.take_ready().is_empty(), "a list write is nothing to a sorted-set waiter");
+        assert!(a.take_ready().is_empty(), "taken once");
+        // A kick only wakes: the key it passes on was recorded when it was filled.
+        a.kick();
+        assert!(b.take_ready().is_empty());
+        blocking.signal_any(0, b"k1");
+        assert_eq!((a.take_ready(), z.take_ready()), (vec![Bytes::from("k1")], vec![Bytes::from("k1")]));
     }
 
     #[tokio::test]

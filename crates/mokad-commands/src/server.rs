@@ -330,6 +330,10 @@ pub struct Session {
     /// Set while the connection runs a blocked command again after registering or waking:
     /// a key of the wrong type then counts as not ready instead of failing the command.
     pub block_retry: bool,
+    /// While a blocked command runs again: its keys that became ready since it last looked,
+    /// in signal order. It takes from the first of them that has something, as Redis serves
+    /// a blocked client from the key that became ready first, before its argument order.
+    pub block_ready: Vec<Bytes>,
     /// Set while EXEC runs the queued commands: blocking commands answer at once, as if
     /// their timeout had passed.
     pub in_exec: bool,
@@ -361,6 +365,7 @@ impl Session {
             drop_reply: false,
             blocked: None,
             block_retry: false,
+            block_ready: Vec::new(),
             in_exec: false,
             in_script: false,
             subscriptions: Subscriptions::default(),

@@ -62,7 +62,9 @@ pub(crate) async fn wait(
         // Look again: a write may have come between the first look and the registration,
         // or have woken us. Served (or failed) unless the command blocks again.
         session.block_retry = true;
+        session.block_ready = registration.take_ready();
         let reply = execute(server, session, blocked.args.clone());
+        session.block_ready = Vec::new();
         session.block_retry = false;
         if session.blocked.take().is_none() {
             return Ok(reply);

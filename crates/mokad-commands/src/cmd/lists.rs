@@ -2,8 +2,9 @@
 //!
 //! A blocking command first tries its keys in argument order like its non-blocking form. When
 //! nothing is there it records what it waits for in the session (see `crate::blocking`) and
-//! the connection parks it, then runs it again when a write wakes it. Inside EXEC or a script
-//! it does not block: it answers the null array at once, as if its timeout had passed.
+//! the connection parks it, then runs it again when a write wakes it, looking first at the
+//! keys that became ready, in the order they did. Inside EXEC or a script it does not block:
+//! it answers the null array at once, as if its timeout had passed.
 
 use bytes::Bytes;
 use mokad_resp::{parse_i64, Reply};
@@ -431,8 +432,10 @@ fn source_checked(ctx: &Ctx<'_>, reply: Reply) -> Reply {
 
 /// Pops from the first of `keys` that has something, in argument order; `take` answers
 /// [`NOT_READY`] for a key with nothing to take. `kind` is set for blocking commands, which
-/// pass over keys where other clients wait first. `Err(passed)` when nothing was taken,
-/// `passed` telling whether a key was passed over for other waiters.
+/// pass over keys where other clients wait first, and which, run again after a wake-up, look
+/// first at the keys that became ready, in the order they did (`Session::block_ready`).
+/// `Err(passed)` when nothing was taken, `passed` telling whether a key was passed over for
+/// other waiters.
 fn take_first(
     ctx: &Ctx<'_>,
     keys: &[Bytes],
@@ -440,9 +443,18 @@ fn take_first(
     mut take: impl FnMut(&Bytes) -> Reply,
 ) -> Result<Reply, bool> {
     let mut passed = false;
-    for key in keys {
+    // A ready key that turns out empty is looked at twice; harmless, and the ready keys are
+    // few.
+    let ready: &[Bytes] = if kind.is_some() { &ctx.session.block_ready } else { &[] };
+    for key in ready.iter().chain(keys) {
         if let Some(kind) = kind {
             if !may_take(ctx, key, kind, &mut passed) {
+                // Redis never leaves elements under a key with waiters, so the key counts as
+                // empty here; but one of another type fails the command on its first run as
+                // the pop would (see `wrong_source`).
+                if !ctx.session.block_retry && holds_other_type(ctx, key, kind) {
+                    return Ok(errors::WRONGTYPE);
+                }
                 continue;
             }
         }
@@ -452,6 +464,15 @@ fn take_first(
         }
     }
     Err(passed)
+}
+
+/// Whether `key` holds a value that is not what a waiter of `kind` takes.
+fn holds_other_type(ctx: &Ctx<'_>, key: &Bytes, kind: WaitKind) -> bool {
+    let Some(entry) = ctx.server.storage.peek(ctx.session.db, key) else { return false };
+    !matches!(
+        (kind, &entry.value),
+        (WaitKind::List, mokad_storage::Value::List(_)) | (WaitKind::ZSet, mokad_storage::Value::ZSet(_))
+    )
 }
 
 fn bpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> Reply {
