@@ -10,6 +10,7 @@
 
 use std::any::Any;
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -40,6 +41,22 @@ pub const SET_MEMBER_OVERHEAD: usize = 64;
 /// one allocation), the score twice and both structures' nodes.
 pub const ZSET_MEMBER_OVERHEAD: usize = 128;
 
+/// Collections handed to the lazyfree thread and not freed yet (INFO `lazyfree_pending_objects`).
+static LAZYFREE_PENDING: AtomicU64 = AtomicU64::new(0);
+/// Collections the lazyfree thread has freed (INFO `lazyfreed_objects`).
+static LAZYFREED: AtomicU64 = AtomicU64::new(0);
+
+/// Collections waiting for the lazyfree thread, and how many it has freed since the start or
+/// the last [`reset_lazyfreed`].
+pub fn lazyfree_counts() -> (u64, u64) {
+    (LAZYFREE_PENDING.load(Ordering::Relaxed), LAZYFREED.load(Ordering::Relaxed))
+}
+
+/// Zeroes the count of freed collections (CONFIG RESETSTAT).
+pub fn reset_lazyfreed() {
+    LAZYFREED.store(0, Ordering::Relaxed);
+}
+
 /// Hands `contents` to the background freeing thread (dropping it here if that thread is gone).
 pub fn lazy_free(contents: Box<dyn Any + Send>) {
     static FREER: OnceLock<Mutex<Sender<Box<dyn Any + Send>>>> = OnceLock::new();
@@ -47,13 +64,21 @@ pub fn lazy_free(contents: Box<dyn Any + Send>) {
         let (tx, rx) = mpsc::channel::<Box<dyn Any + Send>>();
         std::thread::Builder::new()
             .name("mokad-lazyfree".into())
-            .spawn(move || rx.into_iter().for_each(drop))
+            .spawn(move || {
+                for contents in rx {
+                    drop(contents);
+                    LAZYFREE_PENDING.fetch_sub(1, Ordering::Relaxed);
+                    LAZYFREED.fetch_add(1, Ordering::Relaxed);
+                }
+            })
             .expect("spawn lazyfree thread");
         Mutex::new(tx)
     });
     let sender = sender.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    LAZYFREE_PENDING.fetch_add(1, Ordering::Relaxed);
     if let Err(returned) = sender.send(contents) {
         drop(returned);
+        LAZYFREE_PENDING.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

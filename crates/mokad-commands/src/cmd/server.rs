@@ -119,6 +119,7 @@ pub(crate) fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// CONFIG RESETSTAT.
 pub(crate) fn config_resetstat(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     ctx.server.storage.stats().reset();
+    mokad_storage::collections::reset_lazyfreed();
     let stats = &ctx.server.stats;
     for counter in [&stats.commands_processed, &stats.connections_received, &stats.rejected_connections] {
         counter.store(0, Ordering::Relaxed);
@@ -215,11 +216,12 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     );
     let used = storage.used_memory();
     let rss = rss_bytes();
+    let (lazyfree_pending, lazyfreed) = mokad_storage::collections::lazyfree_counts();
     let maxmemory = storage.config().maxmemory;
     section(
         "Memory",
         format!(
-            "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nmaxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\n",
+            "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nmaxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:{lazyfree_pending}\r\n",
             human(used),
             human(rss),
             human(maxmemory),
@@ -231,7 +233,7 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     section(
         "Stats",
         format!(
-            "total_connections_received:{}\r\ntotal_commands_processed:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\n",
+            "total_connections_received:{}\r\ntotal_commands_processed:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlazyfreed_objects:{lazyfreed}\r\n",
             server.stats.connections_received.load(Ordering::Relaxed),
             server.stats.commands_processed.load(Ordering::Relaxed),
             server.stats.rejected_connections.load(Ordering::Relaxed),
