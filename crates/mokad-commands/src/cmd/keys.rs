@@ -229,7 +229,7 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// Parses a cursor as Redis does with `strtoul`: no leading white space, an optional sign (a
 /// minus negates, so `-1` is the largest cursor), digits, nothing after, no overflow. An empty
 /// cursor is 0.
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(arg).ok()?;
     if text.is_empty() {
         return Some(0);

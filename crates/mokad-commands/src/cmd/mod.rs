@@ -6,6 +6,7 @@ pub mod keys;
 pub mod server;
 pub mod strings;
 pub mod transactions;
+pub mod zsets;
 
 use bytes::Bytes;
 use mokad_resp::Reply;
