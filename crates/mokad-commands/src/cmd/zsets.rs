@@ -93,15 +93,22 @@ pub(crate) fn zincrby(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 fn add_generic(ctx: &mut Ctx<'_>, args: &[Bytes], mut flags: AddFlags) -> Reply {
     let mut first_pair = 2;
     while let Some(opt) = args.get(first_pair) {
-        match () {
-            _ if is(opt, "nx") => flags.nx = true,
-            _ if is(opt, "xx") => flags.xx = true,
-            _ if is(opt, "ch") => flags.ch = true,
-            _ if is(opt, "incr") => flags.incr = true,
-            _ if is(opt, "gt") => flags.gt = true,
-            _ if is(opt, "lt") => flags.lt = true,
-            _ => break,
-        }
+        let flag = if is(opt, "nx") {
+            &mut flags.nx
+        } else if is(opt, "xx") {
+            &mut flags.xx
+        } else if is(opt, "ch") {
+            &mut flags.ch
+        } else if is(opt, "incr") {
+            &mut flags.incr
+        } else if is(opt, "gt") {
+            &mut flags.gt
+        } else if is(opt, "lt") {
+            &mut flags.lt
+        } else {
+            break;
+        };
+        *flag = true;
         first_pair += 1;
     }
     let pairs = &args[first_pair..];
@@ -300,7 +307,7 @@ struct RangeQuery {
 
 /// What a ZRANGE-family command fixes before its options are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+enum RangeCommand {
     /// ZRANGE and ZRANGESTORE: BYSCORE, BYLEX and REV may be given.
     Any,
     /// ZREVRANGE: by rank, reversed.
@@ -315,7 +322,7 @@ enum Kind {
 /// and REV, BYSCORE, BYLEX where the command leaves them open, each once), then the
 /// LIMIT/WITHSCORES combination errors, then the range itself. `key_at` is the index of the
 /// source key.
-fn parse_range_query(args: &[Bytes], key_at: usize, store: bool, kind: Kind) -> Result<RangeQuery, Reply> {
+fn parse_range_query(args: &[Bytes], key_at: usize, store: bool, kind: RangeCommand) -> Result<RangeQuery, Reply> {
     #[derive(PartialEq)]
     enum By {
         Auto,
@@ -324,10 +331,10 @@ fn parse_range_query(args: &[Bytes], key_at: usize, store: bool, kind: Kind) -> 
         Lex,
     }
     let (mut by, mut reverse, mut direction_fixed) = match kind {
-        Kind::Any => (By::Auto, false, false),
-        Kind::RevRank => (By::Rank, true, true),
-        Kind::Score { reverse } => (By::Score, reverse, true),
-        Kind::Lex { reverse } => (By::Lex, reverse, true),
+        RangeCommand::Any => (By::Auto, false, false),
+        RangeCommand::RevRank => (By::Rank, true, true),
+        RangeCommand::Score { reverse } => (By::Score, reverse, true),
+        RangeCommand::Lex { reverse } => (By::Lex, reverse, true),
     };
     let (mut withscores, mut offset, mut limit) = (false, 0, -1);
     let mut j = key_at + 3;
@@ -412,7 +419,7 @@ fn run_query(set: &ZSet, query: &RangeQuery) -> Vec<(Bytes, f64)> {
     }
 }
 
-fn range_generic(ctx: &mut Ctx<'_>, args: &[Bytes], kind: Kind) -> Reply {
+fn range_generic(ctx: &mut Ctx<'_>, args: &[Bytes], kind: RangeCommand) -> Reply {
     let query = match parse_range_query(args, 1, false, kind) {
         Ok(query) => query,
         Err(reply) => return reply,
@@ -431,7 +438,7 @@ fn range_generic(ctx: &mut Ctx<'_>, args: &[Bytes], kind: Kind) -> Reply {
 /// # Format
 /// `ZRANGE key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]`
 pub(crate) fn zrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::Any)
+    range_generic(ctx, args, RangeCommand::Any)
 }
 
 /// ZREVRANGE key start stop [WITHSCORES]: members by rank, highest score first.
@@ -439,7 +446,7 @@ pub(crate) fn zrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZREVRANGE key start stop [WITHSCORES]`
 pub(crate) fn zrevrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::RevRank)
+    range_generic(ctx, args, RangeCommand::RevRank)
 }
 
 /// ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count].
@@ -447,7 +454,7 @@ pub(crate) fn zrevrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]`
 pub(crate) fn zrangebyscore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::Score { reverse: false })
+    range_generic(ctx, args, RangeCommand::Score { reverse: false })
 }
 
 /// ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count].
@@ -455,7 +462,7 @@ pub(crate) fn zrangebyscore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]`
 pub(crate) fn zrevrangebyscore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::Score { reverse: true })
+    range_generic(ctx, args, RangeCommand::Score { reverse: true })
 }
 
 /// ZRANGEBYLEX key min max [LIMIT offset count].
@@ -463,7 +470,7 @@ pub(crate) fn zrevrangebyscore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZRANGEBYLEX key min max [LIMIT offset count]`
 pub(crate) fn zrangebylex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::Lex { reverse: false })
+    range_generic(ctx, args, RangeCommand::Lex { reverse: false })
 }
 
 /// ZREVRANGEBYLEX key max min [LIMIT offset count].
@@ -471,7 +478,7 @@ pub(crate) fn zrangebylex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZREVRANGEBYLEX key max min [LIMIT offset count]`
 pub(crate) fn zrevrangebylex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    range_generic(ctx, args, Kind::Lex { reverse: true })
+    range_generic(ctx, args, RangeCommand::Lex { reverse: true })
 }
 
 /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]: stores the
@@ -481,7 +488,7 @@ pub(crate) fn zrevrangebylex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `ZRANGESTORE dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]`
 pub(crate) fn zrangestore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let query = match parse_range_query(args, 2, true, Kind::Any) {
+    let query = match parse_range_query(args, 2, true, RangeCommand::Any) {
         Ok(query) => query,
         Err(reply) => return reply,
     };
@@ -807,32 +814,32 @@ mod tests {
         text.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect()
     }
 
-    fn query(text: &str, kind: Kind) -> Result<RangeQuery, Reply> {
+    fn query(text: &str, kind: RangeCommand) -> Result<RangeQuery, Reply> {
         parse_range_query(&args(text), 1, false, kind)
     }
 
     #[test]
     fn should_parse_zrange_options_in_redis_order() {
-        let q = query("zrange k 0 -1 withscores", Kind::Any).unwrap();
+        let q = query("zrange k 0 -1 withscores", RangeCommand::Any).unwrap();
         assert_eq!((q.by, q.reverse, q.withscores, q.limit), (RangeBy::Rank(0, -1), false, true, -1));
-        let q = query("zrange k (5 1 byscore rev limit 1 2", Kind::Any).unwrap();
+        let q = query("zrange k (5 1 byscore rev limit 1 2", RangeCommand::Any).unwrap();
         assert_eq!((q.reverse, q.offset, q.limit), (true, 1, 2));
         let RangeBy::Score(r) = q.by else { panic!("by score") };
         // REV swaps the bounds: min is the second argument.
         assert_eq!((r.min, r.max, r.max_exclusive), (1.0, 5.0, true));
-        assert_eq!(query("zrange k 0 -1 limit 0 -1", Kind::Any).unwrap().limit, -1);
-        assert_eq!(query("zrange k 0 -1 limit 0 1", Kind::Any), Err(errors::LIMIT_WITHOUT_BY));
-        assert_eq!(query("zrange k - + bylex withscores", Kind::Any), Err(errors::WITHSCORES_WITH_BYLEX));
-        assert_eq!(query("zrange k 0 1 rev rev", Kind::Any), Err(errors::SYNTAX));
-        assert_eq!(query("zrange k 0 1 byscore bylex", Kind::Any), Err(errors::SYNTAX));
-        assert_eq!(query("zrange k 0 1 limit 1", Kind::Any), Err(errors::SYNTAX));
-        assert_eq!(query("zrange k 0 1 limit x 1", Kind::Any), Err(errors::NOT_INTEGER));
-        assert_eq!(query("zrange k a 1", Kind::Any), Err(errors::NOT_INTEGER));
-        assert_eq!(query("zrange k (a 1 byscore", Kind::Any), Err(errors::MIN_MAX_NOT_FLOAT));
-        assert_eq!(query("zrange k a b bylex", Kind::Any), Err(errors::MIN_MAX_NOT_LEX));
-        assert_eq!(query("zrangebyscore k 0 1 rev", Kind::Score { reverse: false }), Err(errors::SYNTAX));
-        assert_eq!(query("zrevrange k 0 1 limit 0 1", Kind::RevRank), Err(errors::LIMIT_WITHOUT_BY));
-        assert_eq!(parse_range_query(&args("zrangestore d k 0 1 withscores"), 2, true, Kind::Any), Err(errors::SYNTAX));
+        assert_eq!(query("zrange k 0 -1 limit 0 -1", RangeCommand::Any).unwrap().limit, -1);
+        assert_eq!(query("zrange k 0 -1 limit 0 1", RangeCommand::Any), Err(errors::LIMIT_WITHOUT_BY));
+        assert_eq!(query("zrange k - + bylex withscores", RangeCommand::Any), Err(errors::WITHSCORES_WITH_BYLEX));
+        assert_eq!(query("zrange k 0 1 rev rev", RangeCommand::Any), Err(errors::SYNTAX));
+        assert_eq!(query("zrange k 0 1 byscore bylex", RangeCommand::Any), Err(errors::SYNTAX));
+        assert_eq!(query("zrange k 0 1 limit 1", RangeCommand::Any), Err(errors::SYNTAX));
+        assert_eq!(query("zrange k 0 1 limit x 1", RangeCommand::Any), Err(errors::NOT_INTEGER));
+        assert_eq!(query("zrange k a 1", RangeCommand::Any), Err(errors::NOT_INTEGER));
+        assert_eq!(query("zrange k (a 1 byscore", RangeCommand::Any), Err(errors::MIN_MAX_NOT_FLOAT));
+        assert_eq!(query("zrange k a b bylex", RangeCommand::Any), Err(errors::MIN_MAX_NOT_LEX));
+        assert_eq!(query("zrangebyscore k 0 1 rev", RangeCommand::Score { reverse: false }), Err(errors::SYNTAX));
+        assert_eq!(query("zrevrange k 0 1 limit 0 1", RangeCommand::RevRank), Err(errors::LIMIT_WITHOUT_BY));
+        assert_eq!(parse_range_query(&args("zrangestore d k 0 1 withscores"), 2, true, RangeCommand::Any), Err(errors::SYNTAX));
     }
 
     #[test]
