@@ -39,7 +39,7 @@ ENABLED: set[str] = {
     "hashes",
     "lists",
     "sets",
-    # "zsets",
+    "zsets",
     # "scripting",
     "pubsub",
     "object",

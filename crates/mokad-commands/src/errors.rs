@@ -100,8 +100,6 @@ pub const TIMEOUT_NOT_FLOAT: Reply = Reply::error("ERR timeout is not a float or
 pub const TIMEOUT_NEGATIVE: Reply = Reply::error("ERR timeout is negative");
 /// LSET past either end of the list.
 pub const INDEX_OUT_OF_RANGE: Reply = Reply::error("ERR index out of range");
-/// LMPOP/BLMPOP (and the other *MPOP) numkeys below 1 or not an integer.
-pub const NUMKEYS_POSITIVE: Reply = Reply::error("ERR numkeys should be greater than 0");
 /// LMPOP/BLMPOP COUNT below 1 or not an integer.
 pub const COUNT_POSITIVE: Reply = Reply::error("ERR count should be greater than 0");
 /// The reply of a client that CLIENT UNBLOCK ... ERROR ends.
@@ -116,6 +114,33 @@ pub const LPOS_RANK_ZERO: Reply = Reply::error(
 pub const LPOS_COUNT_NEGATIVE: Reply = Reply::error("ERR COUNT can't be negative");
 /// LPOS MAXLEN below zero or not an integer.
 pub const LPOS_MAXLEN_NEGATIVE: Reply = Reply::error("ERR MAXLEN can't be negative");
+
+// Sorted sets.
+/// ZADD with both NX and XX.
+pub const ZADD_NX_XX: Reply = Reply::error("ERR XX and NX options at the same time are not compatible");
+/// ZADD with GT and LT, or either with NX.
+pub const ZADD_GT_LT_NX: Reply = Reply::error("ERR GT, LT, and/or NX options at the same time are not compatible");
+/// ZADD INCR with more than one score-member pair.
+pub const ZADD_INCR_PAIRS: Reply = Reply::error("ERR INCR option supports a single increment-element pair");
+/// ZADD INCR or ZINCRBY adding +inf and -inf.
+pub const SCORE_NAN: Reply = Reply::error("ERR resulting score is not a number (NaN)");
+/// A score range end that does not parse.
+pub const MIN_MAX_NOT_FLOAT: Reply = Reply::error("ERR min or max is not a float");
+/// A lex range end that is not `-`, `+`, `[member` or `(member`.
+pub const MIN_MAX_NOT_LEX: Reply = Reply::error("ERR min or max not valid string range item");
+/// ZRANGE LIMIT without BYSCORE or BYLEX.
+pub const LIMIT_WITHOUT_BY: Reply =
+    Reply::error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+/// ZRANGE BYLEX WITHSCORES.
+pub const WITHSCORES_WITH_BYLEX: Reply = Reply::error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+/// A ZUNION/ZINTER weight that does not parse.
+pub const WEIGHT_NOT_FLOAT: Reply = Reply::error("ERR weight value is not a float");
+
+/// `ERR at least 1 input key is needed for '<name>' command` (ZUNION, ZINTERSTORE ... with
+/// numkeys below 1).
+pub fn no_input_keys(name: &str) -> Reply {
+    Reply::Error(Cow::Owned(format!("ERR at least 1 input key is needed for '{name}' command")))
+}
 
 /// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
 pub fn wrong_arity(name: &str) -> Reply {

@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, hashes, keys, lists, pubsub, server, sets, strings, transactions as tx};
+use crate::cmd::{connection as conn, hashes, keys, lists, pubsub, server, sets, strings, transactions as tx, zsets};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -30,8 +30,8 @@ pub const NO_MULTI_QUEUE: u32 = 1 << 10;
 pub const BLOCKING: u32 = 1 << 11;
 /// A Pub/Sub command.
 pub const PUBSUB: u32 = 1 << 12;
-/// Its keys are found by parsing its arguments (SINTERCARD's and LMPOP's numkeys), not by
-/// first/last/step.
+/// Its keys are found by parsing its arguments (SINTERCARD's, LMPOP's and ZUNION's numkeys),
+/// not by first/last/step.
 pub const MOVABLEKEYS: u32 = 1 << 13;
 
 const FLAG_NAMES: &[(u32, &str)] = &[
@@ -323,6 +323,38 @@ pub static COMMANDS: &[CommandSpec] = &[
     // Blocking sorted-set pops (the other sorted-set commands are in their own block)
     cmd("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", lists::bzpopmin),
     cmd("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", lists::bzpopmax),
+    // Sorted sets
+    cmd("zadd", -4, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zsets::zadd),
+    cmd("zincrby", 4, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Increment the score of a member in a sorted set", zsets::zincrby),
+    cmd("zscore", 3, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Get the score associated with the given member in a sorted set", zsets::zscore),
+    cmd("zmscore", -3, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "6.2.0", "Get the score associated with the given members in a sorted set", zsets::zmscore),
+    cmd("zcard", 2, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zsets::zcard),
+    cmd("zcount", 4, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zsets::zcount),
+    cmd("zlexcount", 4, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "2.8.9", "Count the number of members in a sorted set between a given lexicographical range", zsets::zlexcount),
+    cmd("zrank", 3, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set", zsets::zrank),
+    cmd("zrevrank", 3, READONLY | FAST, ONE_KEY, Shared, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set, with scores ordered from high to low", zsets::zrevrank),
+    cmd("zrange", -4, READONLY, ONE_KEY, Shared, "sorted-set", "1.2.0", "Return a range of members in a sorted set", zsets::zrange),
+    cmd("zrevrange", -4, READONLY, ONE_KEY, Shared, "sorted-set", "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low", zsets::zrevrange),
+    cmd("zrangebyscore", -4, READONLY, ONE_KEY, Shared, "sorted-set", "1.0.5", "Return a range of members in a sorted set, by score", zsets::zrangebyscore),
+    cmd("zrevrangebyscore", -4, READONLY, ONE_KEY, Shared, "sorted-set", "2.2.0", "Return a range of members in a sorted set, by score, with scores ordered from high to low", zsets::zrevrangebyscore),
+    cmd("zrangebylex", -4, READONLY, ONE_KEY, Shared, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range", zsets::zrangebylex),
+    cmd("zrevrangebylex", -4, READONLY, ONE_KEY, Shared, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", zsets::zrevrangebylex),
+    cmd("zrangestore", -5, WRITE | DENYOOM, TWO_KEYS, Db, "sorted-set", "6.2.0", "Store a range of members from sorted set into another key", zsets::zrangestore),
+    cmd("zrem", -3, WRITE | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Remove one or more members from a sorted set", zsets::zrem),
+    cmd("zremrangebyscore", 4, WRITE, ONE_KEY, Shared, "sorted-set", "1.2.0", "Remove all members in a sorted set within the given scores", zsets::zremrangebyscore),
+    cmd("zremrangebyrank", 4, WRITE, ONE_KEY, Shared, "sorted-set", "2.0.0", "Remove all members in a sorted set within the given indexes", zsets::zremrangebyrank),
+    cmd("zremrangebylex", 4, WRITE, ONE_KEY, Shared, "sorted-set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range", zsets::zremrangebylex),
+    cmd("zpopmin", -2, WRITE | FAST, ONE_KEY, Shared, "sorted-set", "5.0.0", "Remove and return members with the lowest scores in a sorted set", zsets::zpopmin),
+    cmd("zpopmax", -2, WRITE | FAST, ONE_KEY, Shared, "sorted-set", "5.0.0", "Remove and return members with the highest scores in a sorted set", zsets::zpopmax),
+    cmd("zrandmember", -2, READONLY, ONE_KEY, Shared, "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set", zsets::zrandmember),
+    cmd("zscan", -3, READONLY, ONE_KEY, Shared, "sorted-set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", zsets::zscan),
+    cmd("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, ONE_KEY, Db, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zsets::zunionstore),
+    cmd("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, ONE_KEY, Db, "sorted-set", "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", zsets::zinterstore),
+    cmd("zdiffstore", -4, WRITE | DENYOOM | MOVABLEKEYS, ONE_KEY, Db, "sorted-set", "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", zsets::zdiffstore),
+    cmd("zunion", -3, READONLY | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "6.2.0", "Add multiple sorted sets", zsets::zunion),
+    cmd("zinter", -3, READONLY | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "6.2.0", "Intersect multiple sorted sets", zsets::zinter),
+    cmd("zdiff", -3, READONLY | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "6.2.0", "Subtract multiple sorted sets", zsets::zdiff),
+    cmd("zintercard", -3, READONLY | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", zsets::zintercard),
     // Keys
     cmd("del", -2, WRITE, ALL_KEYS, Shared, "generic", "1.0.0", "Deletes one or more keys.", keys::del),
     cmd("unlink", -2, WRITE | FAST, ALL_KEYS, Shared, "generic", "4.0.0", "Asynchronously deletes one or more keys.", keys::del),

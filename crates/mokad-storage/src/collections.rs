@@ -9,7 +9,7 @@
 //! drops the last reference hands the contents to a background thread instead (see [`lazy_free`]).
 
 use std::any::Any;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -469,15 +469,43 @@ impl Ord for Score {
     }
 }
 
+/// Sorted sets with more members than this are skiplist-encoded in Redis
+/// (`zset-max-listpack-entries`).
+pub const ZSET_LISTPACK_ENTRIES: usize = 128;
+/// Sorted sets with a member longer than this are skiplist-encoded in Redis
+/// (`zset-max-listpack-value`).
+pub const ZSET_LISTPACK_VALUE: usize = 64;
+
 /// A sorted set: members by score, ties by member bytes, as Redis orders them.
+///
+/// Members also sit in an insertion-ordered map (removal swaps the last member in), which
+/// gives O(1) random picks and a stable position for ZSCAN's cursor.
+///
+/// Redis keeps a small sorted set in a listpack, which stores an integral score as an integer
+/// and so turns a score of `-0` into `0`; a set that outgrew the listpack (a skiplist) keeps
+/// `-0`. Replies show the difference, so the set remembers which encoding Redis would use.
 #[derive(Debug, Default, Clone)]
 pub struct ZSet {
-    scores: HashMap<Bytes, f64, ahash::RandomState>,
+    scores: IndexMap<Bytes, f64, ahash::RandomState>,
     order: BTreeSet<(Score, Bytes)>,
     bytes: usize,
+    skiplist: bool,
 }
 
 impl ZSet {
+    /// An empty set encoded as a skiplist from the start, as Redis builds the results of
+    /// ZUNIONSTORE and friends when they are too large for a listpack: `-0` scores stay `-0`.
+    pub fn skiplist() -> Self {
+        let mut set = ZSet::default();
+        set.skiplist = true;
+        set
+    }
+
+    /// Whether Redis would hold this set as a skiplist rather than a listpack.
+    pub fn is_skiplist(&self) -> bool {
+        self.skiplist
+    }
+
     /// Number of members.
     pub fn len(&self) -> usize {
         self.scores.len()
@@ -499,30 +527,35 @@ impl ZSet {
     }
 
     /// Sets `member`'s score; returns the previous score, `None` when the member is new.
+    ///
+    /// As in Redis, a score equal to the current one (`0` and `-0` are equal) changes nothing,
+    /// and a listpack-encoded set stores `-0` as `0`.
     pub fn insert(&mut self, member: Bytes, score: f64) -> Option<f64> {
         debug_assert!(!score.is_nan());
-        match self.scores.get_mut(&member) {
-            Some(old) => {
-                let previous = *old;
-                if previous != score || previous.is_sign_negative() != score.is_sign_negative() {
-                    *old = score;
-                    self.order.remove(&(Score(previous), member.clone()));
-                    self.order.insert((Score(score), member));
-                }
-                Some(previous)
-            }
-            None => {
-                self.bytes += member.len() + ZSET_MEMBER_OVERHEAD;
-                self.scores.insert(member.clone(), score);
+        if let Some(old) = self.scores.get_mut(&member) {
+            let previous = *old;
+            let score = if self.skiplist { score } else { score + 0.0 };
+            if previous != score {
+                *old = score;
+                self.order.remove(&(Score(previous), member.clone()));
                 self.order.insert((Score(score), member));
-                None
             }
+            return Some(previous);
         }
+        if self.scores.len() >= ZSET_LISTPACK_ENTRIES || member.len() > ZSET_LISTPACK_VALUE {
+            self.skiplist = true;
+        }
+        // x + 0.0 is x, except that -0 + 0 is +0.
+        let score = if self.skiplist { score } else { score + 0.0 };
+        self.bytes += member.len() + ZSET_MEMBER_OVERHEAD;
+        self.scores.insert(member.clone(), score);
+        self.order.insert((Score(score), member));
+        None
     }
 
     /// Removes `member`; returns its score.
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let (member, score) = self.scores.remove_entry(member)?;
+        let (member, score) = self.scores.swap_remove_entry(member)?;
         self.order.remove(&(Score(score), member.clone()));
         self.bytes -= member.len() + ZSET_MEMBER_OVERHEAD;
         Some(score)
@@ -553,6 +586,65 @@ impl ZSet {
     /// The ordered tree itself, for range queries by score or member.
     pub fn ordered(&self) -> &BTreeSet<(Score, Bytes)> {
         &self.order
+    }
+
+    /// The member and score at position `i` of the insertion-ordered map (for random picks
+    /// and cursors; positions change when members are removed).
+    pub fn get_index(&self, i: usize) -> Option<(&Bytes, f64)> {
+        self.scores.get_index(i).map(|(member, score)| (member, *score))
+    }
+}
+
+#[cfg(test)]
+mod zset_tests {
+    use super::*;
+
+    fn b(s: &str) -> Bytes {
+        Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    #[test]
+    fn should_store_minus_zero_as_zero_until_it_outgrows_a_listpack() {
+        let mut z = ZSet::default();
+        z.insert(b("a"), -0.0);
+        assert!(z.score(b"a").unwrap().is_sign_positive());
+        for i in 0..ZSET_LISTPACK_ENTRIES {
+            z.insert(b(&format!("m{i}")), i as f64);
+        }
+        assert!(z.is_skiplist());
+        z.insert(b("neg"), -0.0);
+        assert!(z.score(b"neg").unwrap().is_sign_negative());
+        let mut long = ZSet::default();
+        long.insert(Bytes::from(vec![b'x'; ZSET_LISTPACK_VALUE + 1]), -0.0);
+        assert!(long.is_skiplist() && long.iter().next().unwrap().1.is_sign_negative());
+    }
+
+    #[test]
+    fn should_not_change_a_score_equal_to_the_current_one() {
+        let mut z = ZSet::skiplist();
+        z.insert(b("a"), -0.0);
+        assert_eq!(z.insert(b("a"), 0.0), Some(-0.0));
+        assert!(z.score(b"a").unwrap().is_sign_negative());
+        assert_eq!(z.insert(b("a"), 2.0), Some(-0.0));
+        assert_eq!(z.iter().collect::<Vec<_>>(), vec![(&b("a"), 2.0)]);
+    }
+
+    #[test]
+    fn should_keep_map_tree_and_bytes_in_step() {
+        let mut z = ZSet::default();
+        z.insert(b("b"), 2.0);
+        z.insert(b("a"), 2.0);
+        z.insert(b("c"), 1.0);
+        let order: Vec<_> = z.iter().map(|(m, s)| (m.clone(), s)).collect();
+        assert_eq!(order, vec![(b("c"), 1.0), (b("a"), 2.0), (b("b"), 2.0)]);
+        assert_eq!(z.bytes(), 3 * (1 + ZSET_MEMBER_OVERHEAD));
+        assert_eq!(z.remove(b"a"), Some(2.0));
+        assert_eq!(z.remove(b"a"), None);
+        assert_eq!(z.pop_max(), Some((b("b"), 2.0)));
+        assert_eq!(z.get_index(0), Some((&b("c"), 1.0)));
+        assert_eq!(z.bytes(), 1 + ZSET_MEMBER_OVERHEAD);
+        assert_eq!(z.pop_min(), Some((b("c"), 1.0)));
+        assert!(z.is_empty() && z.ordered().is_empty() && z.bytes() == 0);
     }
 }
 

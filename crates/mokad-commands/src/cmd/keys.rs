@@ -415,10 +415,6 @@ const EMBSTR_SIZE_LIMIT: usize = 44;
 const SHARED_INTEGERS: i64 = 10_000;
 /// The reference count Redis reports for a shared object (`OBJ_SHARED_REFCOUNT`, `INT_MAX`).
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
-/// Most members a sorted set keeps in a listpack (`zset-max-listpack-entries`).
-const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
-/// Longest member a listpack-encoded sorted set holds (`zset-max-listpack-value`).
-const ZSET_MAX_LISTPACK_VALUE: usize = 64;
 
 /// The encoding Redis 7.0 would give `value`.
 ///
@@ -435,14 +431,8 @@ fn encoding(value: &Value) -> &'static str {
         Value::List(_) => "quicklist",
         Value::Set(s) if s.read().is_intset() => "intset",
         Value::Set(_) => "hashtable",
-        Value::ZSet(z) => {
-            let z = z.read();
-            if z.len() <= ZSET_MAX_LISTPACK_ENTRIES && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) {
-                "listpack"
-            } else {
-                "skiplist"
-            }
-        }
+        Value::ZSet(z) if z.read().is_skiplist() => "skiplist",
+        Value::ZSet(_) => "listpack",
     }
 }
 

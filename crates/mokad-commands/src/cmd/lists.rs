@@ -625,7 +625,7 @@ impl<'a> Mpop<'a> {
     fn parse(args: &'a [Bytes], at: usize) -> Result<Mpop<'a>, Reply> {
         let numkeys = match parse_i64(&args[at]) {
             Some(n) if n >= 1 => n as u64,
-            _ => return Err(errors::NUMKEYS_POSITIVE),
+            _ => return Err(errors::NUMKEYS_NOT_POSITIVE),
         };
         let where_at = usize::try_from(numkeys).ok().and_then(|n| n.checked_add(at + 1)).filter(|&w| w < args.len());
         let Some(where_at) = where_at else { return Err(errors::SYNTAX) };
@@ -889,8 +889,8 @@ mod tests {
         let m = Mpop::parse(&a, 1).unwrap();
         assert_eq!((m.keys.len(), m.end, m.count), (2, End::Right, 3));
         for (line, error) in [
-            ("lmpop 0 k left", errors::NUMKEYS_POSITIVE),
-            ("lmpop x k left", errors::NUMKEYS_POSITIVE),
+            ("lmpop 0 k left", errors::NUMKEYS_NOT_POSITIVE),
+            ("lmpop x k left", errors::NUMKEYS_NOT_POSITIVE),
             ("lmpop 9223372036854775807 k left", errors::SYNTAX),
             ("lmpop 2 k left", errors::SYNTAX),
             ("lmpop 1 k up", errors::SYNTAX),

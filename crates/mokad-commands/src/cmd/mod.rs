@@ -9,6 +9,7 @@ pub mod server;
 pub mod sets;
 pub mod strings;
 pub mod transactions;
+pub mod zsets;
 
 use bytes::Bytes;
 use mokad_resp::Reply;
