@@ -402,10 +402,9 @@ impl Session {
 /// `len` random lowercase hex digits.
 pub fn random_hex(len: usize) -> String {
     let mut out = String::with_capacity(len);
-    let mut state = random_seed();
+    let mut rng = crate::sample::Rng::new();
     while out.len() < len {
-        state = splitmix(state);
-        out.push_str(&format!("{state:016x}"));
+        out.push_str(&format!("{:016x}", rng.next_u64()));
     }
     out.truncate(len);
     out
@@ -419,12 +418,4 @@ pub fn random_seed() -> u64 {
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
     h.finish()
-}
-
-fn splitmix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E3779B97F4A7C15);
-    let mut z = x;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-    z ^ (z >> 31)
 }

@@ -19,6 +19,7 @@ use crate::args::{is, parse_int};
 use crate::dispatch::Ctx;
 use crate::errors;
 use crate::glob;
+use crate::sample::{self, Rng};
 
 pub(crate) use self::setops::{zdiff, zdiffstore, zinter, zintercard, zinterstore, zunion, zunionstore};
 
@@ -593,33 +594,6 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
     })
 }
 
-/// The most elements ZRANDMEMBER with a negative count returns: Redis would build any size
-/// of reply (and run out of memory); mokad refuses, with Redis's out-of-range error, a count
-/// that would need more than this.
-pub const RANDMEMBER_MAX_REPEATED: u64 = 1 << 20;
-
-/// A small generator for random picks (splitmix64), seeded per call.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        Rng(crate::server::random_seed())
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform index below `n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
-    }
-}
-
 /// ZRANDMEMBER key [count [WITHSCORES]]: random members; a positive count gives distinct
 /// members, a negative one may repeat them.
 ///
@@ -663,8 +637,8 @@ pub(crate) fn zrandmember(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     scored_reply(ctx.session.protocol, items, withscores)
 }
 
-/// Redis's `zrandmemberWithCountCommand` strategies; `None` when a repeating count is larger
-/// than [`RANDMEMBER_MAX_REPEATED`].
+/// Redis's `zrandmemberWithCountCommand` strategies; `None` when a repeating count would build
+/// a reply larger than [`sample::REPLY_BUDGET`].
 fn random_members(set: &ZSet, count: i64) -> Option<Vec<(Bytes, f64)>> {
     let size = set.len();
     let mut rng = Rng::new();
@@ -674,38 +648,15 @@ fn random_members(set: &ZSet, count: i64) -> Option<Vec<(Bytes, f64)>> {
         return Some(Vec::new());
     }
     if count < 0 || count == 1 {
-        if wanted > RANDMEMBER_MAX_REPEATED {
-            return None;
-        }
-        return Some((0..wanted).map(|_| pick(rng.below(size))).collect());
+        let cost = |i: usize| set.get_index(i).map_or(0, |(member, _)| member.len());
+        return sample::with_repeats(&mut rng, size, wanted, cost).map(|positions| positions.into_iter().map(pick).collect());
     }
     let wanted = wanted as usize;
     if wanted >= size {
         // The whole set, as Redis walks it: from the highest member down.
         return Some(set.iter().rev().map(|(member, score)| (member.clone(), score)).collect());
     }
-    let mut chosen: Vec<usize> = if wanted * 3 > size {
-        // Many of them: shuffle positions partially (Redis copies the set and removes random
-        // members until `count` are left).
-        let mut positions: Vec<usize> = (0..size).collect();
-        for i in 0..wanted {
-            let j = i + rng.below(size - i);
-            positions.swap(i, j);
-        }
-        positions.truncate(wanted);
-        positions
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(wanted);
-        let mut positions = Vec::with_capacity(wanted);
-        while positions.len() < wanted {
-            let i = rng.below(size);
-            if seen.insert(i) {
-                positions.push(i);
-            }
-        }
-        positions
-    };
-    let mut items: Vec<(Bytes, f64)> = chosen.drain(..).map(pick).collect();
+    let mut items: Vec<(Bytes, f64)> = sample::distinct(&mut rng, size, wanted).into_iter().map(pick).collect();
     if !set.is_skiplist() && wanted * 3 <= size {
         // A listpack sample comes back in the set's order.
         items.sort_by(|a, b| (Score(a.1), &a.0).cmp(&(Score(b.1), &b.0)));
