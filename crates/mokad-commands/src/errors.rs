@@ -100,7 +100,7 @@ pub const TIMEOUT_NOT_FLOAT: Reply = Reply::error("ERR timeout is not a float or
 pub const TIMEOUT_NEGATIVE: Reply = Reply::error("ERR timeout is negative");
 /// LSET past either end of the list.
 pub const INDEX_OUT_OF_RANGE: Reply = Reply::error("ERR index out of range");
-/// LMPOP/BLMPOP COUNT below 1 or not an integer.
+/// LMPOP/BLMPOP/ZMPOP/BZMPOP COUNT below 1 or not an integer.
 pub const COUNT_POSITIVE: Reply = Reply::error("ERR count should be greater than 0");
 /// The reply of a client that CLIENT UNBLOCK ... ERROR ends.
 pub const UNBLOCKED: Reply = Reply::error("UNBLOCKED client unblocked via CLIENT UNBLOCK");

@@ -323,6 +323,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     // Blocking sorted-set pops (the other sorted-set commands are in their own block)
     cmd("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", lists::bzpopmin),
     cmd("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, KEYS_BEFORE_TIMEOUT, Db, "sorted-set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", lists::bzpopmax),
+    cmd("bzmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", lists::bzmpop),
     // Sorted sets
     cmd("zadd", -4, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zsets::zadd),
     cmd("zincrby", 4, WRITE | DENYOOM | FAST, ONE_KEY, Shared, "sorted-set", "1.2.0", "Increment the score of a member in a sorted set", zsets::zincrby),
@@ -346,6 +347,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("zremrangebylex", 4, WRITE, ONE_KEY, Shared, "sorted-set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range", zsets::zremrangebylex),
     cmd("zpopmin", -2, WRITE | FAST, ONE_KEY, Shared, "sorted-set", "5.0.0", "Remove and return members with the lowest scores in a sorted set", zsets::zpopmin),
     cmd("zpopmax", -2, WRITE | FAST, ONE_KEY, Shared, "sorted-set", "5.0.0", "Remove and return members with the highest scores in a sorted set", zsets::zpopmax),
+    cmd("zmpop", -4, WRITE | MOVABLEKEYS, NO_KEYS, Db, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set", lists::zmpop),
     cmd("zrandmember", -2, READONLY, ONE_KEY, Shared, "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set", zsets::zrandmember),
     cmd("zscan", -3, READONLY, ONE_KEY, Shared, "sorted-set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", zsets::zscan),
     cmd("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, ONE_KEY, Db, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zsets::zunionstore),

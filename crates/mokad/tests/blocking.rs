@@ -1,4 +1,4 @@
-//! Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX) against the
+//! Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) against the
 //! real mokad binary: parked clients woken by other connections' writes, timeouts, fairness,
 //! MULTI, CLIENT KILL, shutdown, and clients that block while others keep being served.
 //! Run with `MOKAD_IT_TARGET=redis` to check the expectations against redis-server.
@@ -71,6 +71,7 @@ fn a_fractional_timeout_answers_the_null_array_in_resp2_and_null_in_resp3() {
         (&["BLMPOP", "0.1", "2", "a", "b", "LEFT"][..], "*-1\r\n"),
         (&["BZPOPMIN", "nothing", "0.1"][..], "*-1\r\n"),
         (&["BZPOPMAX", "nothing", "0.1"][..], "*-1\r\n"),
+        (&["BZMPOP", "0.1", "2", "a", "b", "MIN"][..], "*-1\r\n"),
     ] {
         let started = Instant::now();
         assert_eq!(conn.call_str(args), reply, "{args:?}");
@@ -214,6 +215,7 @@ fn a_new_blocking_pop_on_a_key_of_another_type_fails_even_while_clients_wait_the
         &["BLMPOP", "0", "1", "k", "LEFT"],
         &["BZPOPMIN", "k", "0"],
         &["BZPOPMAX", "none", "k", "0"],
+        &["BZMPOP", "0", "2", "none", "k", "MAX"],
     ] {
         assert_eq!(other.call_str(command), wrongtype, "{command:?}");
     }
@@ -241,12 +243,13 @@ fn blocking_commands_inside_multi_answer_at_once() {
         &["BRPOPLPUSH", "nothing", "dst", "0"],
         &["BLMPOP", "0", "1", "nothing", "LEFT"],
         &["BZPOPMIN", "nothing", "0"],
+        &["BZMPOP", "0", "1", "nothing", "MIN"],
         &["BRPOP", "full", "0"],
     ] {
         assert_eq!(conn.call_str(args), "+QUEUED\r\n");
     }
     let started = Instant::now();
-    assert_eq!(conn.call_str(&["EXEC"]), "*5\r\n*-1\r\n$-1\r\n*-1\r\n*-1\r\n*2\r\n$4\r\nfull\r\n$1\r\nx\r\n");
+    assert_eq!(conn.call_str(&["EXEC"]), "*6\r\n*-1\r\n$-1\r\n*-1\r\n*-1\r\n*-1\r\n*2\r\n$4\r\nfull\r\n$1\r\nx\r\n");
     assert!(started.elapsed() < Duration::from_secs(2));
     wait_blocked(&server, 0);
 }
@@ -502,6 +505,40 @@ fn bzpopmin_and_bzpopmax_pop_scores_and_wait_for_zadd() {
     assert_eq!(text(zset_waiter.read_reply()), "*-1\r\n");
     assert_eq!(other.call_str(&["TYPE", "k"]), "+zset\r\n");
     assert_eq!(other.call_str(&["LLEN", "k2"]), ":1\r\n");
+}
+
+#[test]
+fn a_bzmpop_waiter_takes_up_to_its_count_and_leaves_the_rest_to_the_next_waiter() {
+    let server = Server::start();
+    // Queued on z in this order: the BZMPOP, a list waiter (which a sorted set must not wake),
+    // a BZPOPMIN, and a RESP3 BZMPOP.
+    let mut counted = blocked(&server, 0, &["BZMPOP", "0", "2", "y", "z", "MIN", "COUNT", "2"]);
+    let mut list_waiter = blocked(&server, 1, &["BLPOP", "z", "0"]);
+    let mut single = blocked(&server, 2, &["BZPOPMIN", "z", "0"]);
+    let mut resp3 = server.raw();
+    assert!(resp3.call(&["HELLO", "3"]).starts_with(b"%"));
+    send(&mut resp3, &["BZMPOP", "0", "1", "z", "MAX", "COUNT", "5"]);
+    wait_blocked(&server, 4);
+    let mut producer = server.raw();
+    assert_eq!(producer.call_str(&["ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"]), ":4\r\n");
+    assert_eq!(text(counted.read_reply()), "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n");
+    assert_eq!(text(single.read_reply()), "*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    assert_eq!(text(resp3.read_reply()), "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nd\r\n,4\r\n");
+    assert_eq!(producer.call_str(&["EXISTS", "z"]), ":0\r\n");
+    list_waiter.assert_silent(Duration::from_millis(100));
+    wait_blocked(&server, 1);
+    // A waiter on several keys is served from the one filled first, not the first named.
+    let mut several = blocked(&server, 1, &["BZMPOP", "0", "3", "x", "y", "w", "MAX"]);
+    producer.call(&["MULTI"]);
+    producer.call(&["ZADD", "w", "1", "q"]);
+    producer.call(&["ZADD", "y", "1", "r"]);
+    producer.call(&["EXEC"]);
+    assert_eq!(text(several.read_reply()), "*2\r\n$1\r\nw\r\n*1\r\n*2\r\n$1\r\nq\r\n$1\r\n1\r\n");
+    assert_eq!(producer.call_str(&["ZCARD", "y"]), ":1\r\n");
+    // The list waiter is still there for a list.
+    producer.call(&["RPUSH", "z", "x"]);
+    assert_eq!(text(list_waiter.read_reply()), "*2\r\n$1\r\nz\r\n$1\r\nx\r\n");
+    wait_blocked(&server, 0);
 }
 
 #[test]

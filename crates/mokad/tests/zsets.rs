@@ -436,6 +436,106 @@ fn zpopmin_and_zpopmax_reply_flat_or_nested_by_protocol_and_count() {
     assert_eq!(call(&mut r3, "ZPOPMAX z"), EMPTY);
 }
 
+/// ZMPOP/BZMPOP's reply: the key, then the popped `[member, score]` pairs, nested in RESP2 too;
+/// `score` writes a score as the protocol does.
+fn mpop(key: &str, pairs: &[(&str, &str)], score: fn(&str) -> String) -> String {
+    a(&[b(key), a(&pairs.iter().map(|(m, s)| a(&[b(m), score(s)])).collect::<Vec<_>>())])
+}
+
+#[test]
+fn zmpop_pops_from_the_first_sorted_set_among_its_keys_and_checks_arguments_as_redis_does() {
+    let server = Server::start();
+    let mut raw = server.raw();
+    call(&mut raw, "SET str x");
+    call(&mut raw, "ZADD z 1 a 2 b 3 c 0.1 d -inf e");
+    let resp2 = |s: &str| b(s);
+    for (line, reply) in [
+        ("ZMPOP 1 z MIN", mpop("z", &[("e", "-inf")], resp2)),
+        ("ZMPOP 2 nokey z max count 2", mpop("z", &[("c", "3"), ("b", "2")], resp2)),
+        ("ZMPOP 2 nokey nokey2 MIN", "*-1\r\n".into()),
+        // The first key that exists decides: another type fails even with a sorted set after it.
+        ("ZMPOP 3 nokey str z MIN", WRONGTYPE.into()),
+        ("ZMPOP 2 z str MIN", mpop("z", &[("d", "0.10000000000000001")], resp2)),
+        ("ZMPOP 0 z MIN", "-ERR numkeys should be greater than 0\r\n".into()),
+        ("ZMPOP -1 z MIN", "-ERR numkeys should be greater than 0\r\n".into()),
+        ("ZMPOP x z MIN", "-ERR numkeys should be greater than 0\r\n".into()),
+        ("ZMPOP 9223372036854775808 z MIN", "-ERR numkeys should be greater than 0\r\n".into()),
+        ("ZMPOP 2 z MIN", SYNTAX.into()),
+        ("ZMPOP 9223372036854775807 z MIN", SYNTAX.into()),
+        ("ZMPOP 1 z LEFT", SYNTAX.into()),
+        ("ZMPOP 1 z MIN COUNT 0", "-ERR count should be greater than 0\r\n".into()),
+        ("ZMPOP 1 z MIN COUNT -1", "-ERR count should be greater than 0\r\n".into()),
+        ("ZMPOP 1 z MIN COUNT x", "-ERR count should be greater than 0\r\n".into()),
+        ("ZMPOP 1 z MIN COUNT", SYNTAX.into()),
+        ("ZMPOP 1 z MIN COUNT 1 COUNT 1", SYNTAX.into()),
+        ("ZMPOP 1 z MIN foo", SYNTAX.into()),
+        ("ZMPOP 1 z", "-ERR wrong number of arguments for 'zmpop' command\r\n".into()),
+        ("ZCARD z", i(1)),
+        // A count beyond the size takes what there is, and the emptied key goes.
+        ("ZMPOP 1 z MIN COUNT 9223372036854775807", mpop("z", &[("a", "1")], resp2)),
+        ("EXISTS z", i(0)),
+        ("ZMPOP 1 z MIN", "*-1\r\n".into()),
+    ] {
+        assert_eq!(call(&mut raw, line), reply, "{line}");
+    }
+    let mut r3 = raw3(&server);
+    call(&mut r3, "ZADD z 1 a 2 b -0 c");
+    assert_eq!(call(&mut r3, "ZMPOP 1 z MIN COUNT 2"), mpop("z", &[("c", "0"), ("a", "1")], d));
+    assert_eq!(call(&mut r3, "ZMPOP 1 z MAX"), mpop("z", &[("b", "2")], d));
+    assert_eq!(call(&mut r3, "ZMPOP 1 z MAX"), NULL3);
+}
+
+#[test]
+fn bzmpop_pops_at_once_when_it_can_and_never_blocks_inside_multi() {
+    let server = Server::start();
+    let mut raw = server.raw();
+    call(&mut raw, "SET str x");
+    call(&mut raw, "ZADD z 1 a 2 b 3 c");
+    for (line, reply) in [
+        ("BZMPOP 0 2 nokey z MAX COUNT 2", mpop("z", &[("c", "3"), ("b", "2")], b)),
+        ("BZMPOP 0.01 1 nokey MIN", "*-1\r\n".into()),
+        ("BZMPOP 0 1 str MIN", WRONGTYPE.into()),
+        ("BZMPOP 0 2 nokey str MIN", WRONGTYPE.into()),
+        ("BZMPOP x 1 z MIN", "-ERR timeout is not a float or out of range\r\n".into()),
+        ("BZMPOP -1 1 z MIN", "-ERR timeout is negative\r\n".into()),
+        // numkeys, the end and COUNT are read before the timeout.
+        ("BZMPOP x 0 z MIN", "-ERR numkeys should be greater than 0\r\n".into()),
+        ("BZMPOP x 2 z MIN", SYNTAX.into()),
+        ("BZMPOP x 1 z UP", SYNTAX.into()),
+        ("BZMPOP x 1 z MIN COUNT 0", "-ERR count should be greater than 0\r\n".into()),
+        ("BZMPOP 0 1 z", "-ERR wrong number of arguments for 'bzmpop' command\r\n".into()),
+        ("BZMPOP 0 1 z MIN COUNT 5", mpop("z", &[("a", "1")], b)),
+        ("EXISTS z", i(0)),
+        ("MULTI", "+OK\r\n".into()),
+        ("BZMPOP 0 1 z MIN", "+QUEUED\r\n".into()),
+        ("ZADD z 5 e", "+QUEUED\r\n".into()),
+        ("BZMPOP 0 1 z MAX", "+QUEUED\r\n".into()),
+        ("EXEC", format!("*3\r\n*-1\r\n{}{}", i(1), mpop("z", &[("e", "5")], b))),
+    ] {
+        assert_eq!(call(&mut raw, line), reply, "{line}");
+    }
+    let mut r3 = raw3(&server);
+    call(&mut r3, "ZADD z 0.1 a");
+    assert_eq!(call(&mut r3, "BZMPOP 0 1 z MIN"), mpop("z", &[("a", "0.10000000000000001")], d));
+    assert_eq!(call(&mut r3, "BZMPOP 0.01 1 z MIN"), NULL3);
+}
+
+#[test]
+fn zmpop_and_bzmpop_answer_the_redis_crate_in_both_protocols() {
+    let server = Server::start();
+    for mut c in [server.conn(), server.conn3()] {
+        let _: i64 = cmd(&["ZADD", "z", "1", "a", "2.5", "b", "3", "c"]).query(&mut c).unwrap();
+        let popped: Option<(String, Vec<(String, f64)>)> = redis::Commands::zmpop_max(&mut c, &["nokey", "z"], 2).unwrap();
+        assert_eq!(popped, Some(("z".into(), vec![("c".into(), 3.0), ("b".into(), 2.5)])));
+        let popped: Option<(String, Vec<(String, f64)>)> = redis::Commands::bzmpop_min(&mut c, 0.0, "z", 10).unwrap();
+        assert_eq!(popped, Some(("z".into(), vec![("a".into(), 1.0)])));
+        let popped: Option<(String, Vec<(String, f64)>)> = redis::Commands::zmpop_min(&mut c, "z", 1).unwrap();
+        assert_eq!(popped, None);
+        let popped: Option<(String, Vec<(String, f64)>)> = redis::Commands::bzmpop_max(&mut c, 0.05, &["z", "y"], 1).unwrap();
+        assert_eq!(popped, None);
+    }
+}
+
 #[test]
 fn zrandmember_picks_distinct_or_repeated_members() {
     let server = Server::start();
@@ -697,6 +797,8 @@ fn every_sorted_set_command_refuses_another_type() {
         &["ZREMRANGEBYLEX", "str", "-", "+"],
         &["ZPOPMIN", "str"],
         &["ZPOPMAX", "str", "2"],
+        &["ZMPOP", "1", "str", "MIN"],
+        &["BZMPOP", "0", "2", "nokey", "str", "MAX"],
         &["ZRANDMEMBER", "str"],
         &["ZSCAN", "str", "0"],
         &["ZUNION", "1", "str"],

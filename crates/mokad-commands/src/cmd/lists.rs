@@ -1,4 +1,5 @@
-//! List commands, and the blocking pops (BLPOP, BLMOVE, BLMPOP, BZPOPMIN ...).
+//! List commands, the blocking pops (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP ...), and ZMPOP,
+//! which shares BZMPOP's and LMPOP's code.
 //!
 //! A blocking command first tries its keys in argument order like its non-blocking form. When
 //! nothing is there it records what it waits for in the session (see `crate::blocking`) and
@@ -7,10 +8,10 @@
 //! it answers the null array at once, as if its timeout had passed.
 
 use bytes::Bytes;
-use mokad_resp::{parse_i64, Reply};
+use mokad_resp::{parse_i64, Protocol, Reply};
 use mokad_storage::collections::{List, ZSet};
 
-use super::{owned, read_collection, write_collection, IfAbsent};
+use super::{owned, read_collection, write_collection, zsets, IfAbsent};
 use crate::args::{is, parse_int};
 use crate::blocking::{parse_timeout, Blocked, WaitKind, TIMED_OUT};
 use crate::dispatch::Ctx;
@@ -612,24 +613,25 @@ pub(crate) fn brpoplpush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     }
 }
 
-/// The arguments of LMPOP and BLMPOP from `numkeys` on.
-struct Mpop<'a> {
+/// The arguments of LMPOP, BLMPOP, ZMPOP and BZMPOP from `numkeys` on; `E` is the end to pop
+/// from ([`End`] for lists, [`ScoreEnd`] for sorted sets).
+struct Mpop<'a, E> {
     keys: &'a [Bytes],
-    end: End,
+    end: E,
     count: usize,
 }
 
-impl<'a> Mpop<'a> {
-    /// Parses `numkeys key [key ...] <LEFT | RIGHT> [COUNT count]` starting at `args[at]`,
-    /// with Redis's checks in Redis's order.
-    fn parse(args: &'a [Bytes], at: usize) -> Result<Mpop<'a>, Reply> {
+impl<'a, E> Mpop<'a, E> {
+    /// Parses `numkeys key [key ...] <end> [COUNT count]` starting at `args[at]`, with Redis's
+    /// checks in Redis's order (the same for lists and sorted sets); `parse_end` reads the end.
+    fn parse(args: &'a [Bytes], at: usize, parse_end: fn(&[u8]) -> Result<E, Reply>) -> Result<Mpop<'a, E>, Reply> {
         let numkeys = match parse_i64(&args[at]) {
             Some(n) if n >= 1 => n as u64,
             _ => return Err(errors::NUMKEYS_NOT_POSITIVE),
         };
         let where_at = usize::try_from(numkeys).ok().and_then(|n| n.checked_add(at + 1)).filter(|&w| w < args.len());
         let Some(where_at) = where_at else { return Err(errors::SYNTAX) };
-        let end = End::parse(&args[where_at])?;
+        let end = parse_end(&args[where_at])?;
         let mut count = None;
         let mut i = where_at + 1;
         while i < args.len() {
@@ -645,7 +647,9 @@ impl<'a> Mpop<'a> {
         }
         Ok(Mpop { keys: &args[at + 1..where_at], end, count: count.unwrap_or(1) })
     }
+}
 
+impl Mpop<'_, End> {
     /// Pops up to `count` elements from `key`: `[key, [element ...]]`, or [`NOT_READY`].
     fn take(&self, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
         write_collection(ctx, key, IfAbsent::Reply(NOT_READY), |list: &mut List| {
@@ -662,7 +666,7 @@ impl<'a> Mpop<'a> {
 /// # Format
 /// `LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`
 pub(crate) fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let mpop = match Mpop::parse(args, 1) {
+    let mpop = match Mpop::parse(args, 1, End::parse) {
         Ok(mpop) => mpop,
         Err(reply) => return reply,
     };
@@ -676,7 +680,7 @@ pub(crate) fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// `BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`
 pub(crate) fn blmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     // Redis reads numkeys, the end and COUNT before the timeout here.
-    let mpop = match Mpop::parse(args, 2) {
+    let mpop = match Mpop::parse(args, 2, End::parse) {
         Ok(mpop) => mpop,
         Err(reply) => return reply,
     };
@@ -733,6 +737,78 @@ pub(crate) fn bzpopmin(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// `BZPOPMAX key [key ...] timeout`
 pub(crate) fn bzpopmax(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     bzpop_generic(ctx, args, true)
+}
+
+/// The end of a sorted set ZMPOP and BZMPOP pop from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScoreEnd {
+    /// The lowest scores (MIN).
+    Min,
+    /// The highest scores (MAX).
+    Max,
+}
+
+impl ScoreEnd {
+    /// `MIN` or `MAX`, in any case; anything else is a syntax error.
+    fn parse(arg: &[u8]) -> Result<ScoreEnd, Reply> {
+        if is(arg, "MIN") {
+            Ok(ScoreEnd::Min)
+        } else if is(arg, "MAX") {
+            Ok(ScoreEnd::Max)
+        } else {
+            Err(errors::SYNTAX)
+        }
+    }
+}
+
+impl Mpop<'_, ScoreEnd> {
+    /// Pops up to `count` members from `key`: `[key, [[member, score] ...]]`, the pairs nested
+    /// in RESP2 too, or [`NOT_READY`].
+    fn take(&self, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
+        write_collection(ctx, key, IfAbsent::Reply(NOT_READY), |zset: &mut ZSet| {
+            let popped = zsets::pop_members(zset, self.end == ScoreEnd::Max, self.count);
+            let changed = !popped.is_empty();
+            (Reply::Array(vec![Reply::Bulk(key.clone()), zsets::scored_reply(Protocol::Resp3, popped, true)]), changed)
+        })
+    }
+}
+
+/// ZMPOP: pops up to `count` members (default 1), lowest or highest scores first, from the
+/// first non-empty sorted set among the keys: `[key, [[member, score] ...]]`, or nil.
+///
+/// # Format
+/// `ZMPOP numkeys key [key ...] <MIN | MAX> [COUNT count]`
+pub(crate) fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    let mpop = match Mpop::parse(args, 1, ScoreEnd::parse) {
+        Ok(mpop) => mpop,
+        Err(reply) => return reply,
+    };
+    let shared: &Ctx<'_> = ctx;
+    take_first(shared, mpop.keys, None, |key| mpop.take(shared, key)).unwrap_or(Reply::NullArray)
+}
+
+/// BZMPOP: ZMPOP that waits up to `timeout` seconds (0: forever) for a non-empty sorted set.
+///
+/// # Format
+/// `BZMPOP timeout numkeys key [key ...] <MIN | MAX> [COUNT count]`
+pub(crate) fn bzmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    // As BLMPOP, Redis reads numkeys, the end and COUNT before the timeout.
+    let mpop = match Mpop::parse(args, 2, ScoreEnd::parse) {
+        Ok(mpop) => mpop,
+        Err(reply) => return reply,
+    };
+    let timeout = match parse_timeout(&args[1]) {
+        Ok(timeout) => timeout,
+        Err(reply) => return reply,
+    };
+    let shared: &Ctx<'_> = ctx;
+    match take_first(shared, mpop.keys, Some(WaitKind::ZSet), |key| source_checked(shared, mpop.take(shared, key))) {
+        Ok(reply) => reply,
+        Err(kick) => {
+            let keys = mpop.keys;
+            block(ctx, args, Wait { keys, kind: WaitKind::ZSet, timeout, kick, at_once: TIMED_OUT })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -839,6 +915,25 @@ mod tests {
     }
 
     #[test]
+    fn should_nest_zmpop_pairs_in_both_protocols_and_wait_for_a_sorted_set() {
+        let server = server();
+        let mut s = session(&server);
+        store_zset(&server, "z", &[("a", 1.0), ("b", 2.0), ("c", 3.0)]);
+        assert_eq!(
+            run(&server, &mut s, Protocol::Resp2, "ZMPOP 2 nothing z MAX COUNT 2"),
+            "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"
+        );
+        assert_eq!(run(&server, &mut s, Protocol::Resp3, "BZMPOP 0 1 z MIN COUNT 9"), "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n,1\r\n");
+        assert!(!server.storage.exists(0, &Bytes::from_static(b"z")), "an emptied sorted set is deleted");
+        assert_eq!(run(&server, &mut s, Protocol::Resp2, "ZMPOP 1 z MIN"), "*-1\r\n");
+        assert!(s.blocked.is_none(), "ZMPOP never blocks");
+        run(&server, &mut s, Protocol::Resp2, "BZMPOP 0.25 2 y z MIN");
+        let blocked = s.blocked.take().expect("blocked");
+        assert_eq!((blocked.kind, blocked.timeout), (WaitKind::ZSet, Some(std::time::Duration::from_millis(250))));
+        assert_eq!(blocked.keys, [Bytes::from_static(b"y"), Bytes::from_static(b"z")]);
+    }
+
+    #[test]
     fn should_fail_on_a_key_of_another_type_unless_looking_again_after_a_wake_up() {
         let server = server();
         let mut s = session(&server);
@@ -863,6 +958,8 @@ mod tests {
             (1, "BLMOVE q d LEFT LEFT 0", "$-1\r\n"),
             (0, "BZPOPMAX q 0", "*-1\r\n"),
             (1, "BLMPOP 0 1 q LEFT", "*-1\r\n"),
+            (0, "BZMPOP 0 1 q MIN", "*-1\r\n"),
+            (1, "BZMPOP 0 1 q MAX COUNT 2", "*-1\r\n"),
         ] {
             s.in_exec = flag == 0;
             s.in_script = flag == 1;
@@ -886,7 +983,7 @@ mod tests {
     fn should_read_mpop_arguments_in_redis_order() {
         let args = |s: &str| s.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect::<Vec<_>>();
         let a = args("lmpop 2 k1 k2 right COUNT 3");
-        let m = Mpop::parse(&a, 1).unwrap();
+        let m = Mpop::parse(&a, 1, End::parse).unwrap();
         assert_eq!((m.keys.len(), m.end, m.count), (2, End::Right, 3));
         for (line, error) in [
             ("lmpop 0 k left", errors::NUMKEYS_NOT_POSITIVE),
@@ -898,7 +995,14 @@ mod tests {
             ("lmpop 1 k left COUNT 1 COUNT 2", errors::SYNTAX),
             ("lmpop 1 k left COUNT", errors::SYNTAX),
         ] {
-            assert_eq!(Mpop::parse(&args(line), 1).err(), Some(error), "{line}");
+            assert_eq!(Mpop::parse(&args(line), 1, End::parse).err(), Some(error), "{line}");
         }
+        // ZMPOP reads the same arguments, with MIN or MAX for the end.
+        let a = args("zmpop 1 z max count 2");
+        let m = Mpop::parse(&a, 1, ScoreEnd::parse).unwrap();
+        assert_eq!((m.keys.len(), m.end, m.count), (1, ScoreEnd::Max, 2));
+        assert_eq!(Mpop::parse(&args("zmpop 1 z Min"), 1, ScoreEnd::parse).unwrap().end, ScoreEnd::Min);
+        assert_eq!(Mpop::parse(&args("zmpop 1 z left"), 1, ScoreEnd::parse).err(), Some(errors::SYNTAX));
+        assert_eq!(Mpop::parse(&args("lmpop 1 l min"), 1, End::parse).err(), Some(errors::SYNTAX));
     }
 }

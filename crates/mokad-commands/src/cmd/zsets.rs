@@ -24,8 +24,9 @@ use crate::sample::{self, Rng};
 pub(crate) use self::setops::{zdiff, zdiffstore, zinter, zintercard, zinterstore, zunion, zunionstore};
 
 /// Members, with their scores when asked, as Redis 7 replies them: a flat array in RESP2, an
-/// array of `[member, score]` pairs in RESP3.
-fn scored_reply(protocol: Protocol, items: Vec<(Bytes, f64)>, withscores: bool) -> Reply {
+/// array of `[member, score]` pairs in RESP3 (and in both for ZMPOP and BZMPOP, which always
+/// nest them).
+pub(super) fn scored_reply(protocol: Protocol, items: Vec<(Bytes, f64)>, withscores: bool) -> Reply {
     if !withscores {
         return Reply::Array(items.into_iter().map(|(member, _)| Reply::Bulk(member)).collect());
     }
@@ -576,14 +577,8 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
     // RESP3 nests [member, score] pairs only when a count was given.
     let nested = ctx.session.protocol == Protocol::Resp3 && count.is_some();
     write_collection(ctx, &args[1], IfAbsent::Reply(Reply::Array(Vec::new())), |set: &mut ZSet| {
-        let wanted = count.unwrap_or(1);
-        let mut popped = Vec::new();
-        while (popped.len() as i64) < wanted {
-            match if max { set.pop_max() } else { set.pop_min() } {
-                Some(item) => popped.push(item),
-                None => break,
-            }
-        }
+        let wanted = usize::try_from(count.unwrap_or(1)).unwrap_or(usize::MAX);
+        let popped = pop_members(set, max, wanted);
         let changed = !popped.is_empty();
         let reply = if nested {
             scored_reply(Protocol::Resp3, popped, true)
@@ -592,6 +587,20 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
         };
         (reply, changed)
     })
+}
+
+/// Removes up to `count` members from the low end (or with `max` the high end) of `set`, and
+/// returns them with their scores in the order they were popped (ZPOPMIN, ZMPOP ...).
+pub(super) fn pop_members(set: &mut ZSet, max: bool, count: usize) -> Vec<(Bytes, f64)> {
+    // No pre-allocation: `count` is the client's.
+    let mut popped = Vec::new();
+    while popped.len() < count {
+        match if max { set.pop_max() } else { set.pop_min() } {
+            Some(item) => popped.push(item),
+            None => break,
+        }
+    }
+    popped
 }
 
 /// ZRANDMEMBER key [count [WITHSCORES]]: random members; a positive count gives distinct
