@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod errors;
 pub mod glob;
 pub mod long_double;
+pub mod scripting;
 pub mod server;
 pub mod settings;
 pub mod table;

@@ -11,6 +11,7 @@ use mokad_storage::{Storage, StorageConfig, WatchFlag};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::Notify;
 
+use crate::scripting::Scripting;
 use crate::settings::Settings;
 
 /// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
@@ -71,6 +72,8 @@ pub struct Server {
     pub config_file: String,
     /// Raised by SHUTDOWN or a signal: the server stops accepting and closes connections.
     pub shutdown: Signal,
+    /// The Lua interpreter, its cached scripts and the running script's state.
+    pub scripting: Scripting,
 }
 
 impl Server {
@@ -95,6 +98,7 @@ impl Server {
             run_id: random_hex(40),
             config_file,
             shutdown: Signal::default(),
+            scripting: Scripting::new(),
         }
     }
 }
@@ -260,6 +264,9 @@ pub struct Session {
     pub close: bool,
     /// Send no reply for the command just run (SHUTDOWN closes without one).
     pub drop_reply: bool,
+    /// Commands run by a Lua script: blocking commands must not block (Redis's
+    /// CLIENT_DENY_BLOCKING), MULTI state is never used.
+    pub in_script: bool,
 }
 
 impl Session {
@@ -277,6 +284,7 @@ impl Session {
             skip_current: false,
             close: false,
             drop_reply: false,
+            in_script: false,
         }
     }
 

@@ -35,6 +35,10 @@ pub struct Settings {
     pub timeout: u64,
     /// Log verbosity: debug, verbose, notice or warning.
     pub loglevel: String,
+    /// Milliseconds a script runs before other clients get BUSY and SCRIPT KILL may stop it;
+    /// 0 never flags a script busy (Redis's `busy-reply-threshold`, alias `lua-time-limit`).
+    #[serde(alias = "busy-reply-threshold", alias = "lua-time-limit", alias = "lua_time_limit")]
+    pub busy_reply_threshold: u64,
 }
 
 impl Default for Settings {
@@ -51,6 +55,7 @@ impl Default for Settings {
             maxclients: 10000,
             timeout: 0,
             loglevel: "notice".into(),
+            busy_reply_threshold: 5000,
         }
     }
 }
@@ -137,6 +142,13 @@ fn memory_value(value: &str) -> Result<u64, String> {
     parse_size(value).ok_or_else(|| "argument must be a memory value".into())
 }
 
+/// CONFIG SET busy-reply-threshold (or lua-time-limit), with Redis's error texts.
+fn set_busy_reply_threshold(s: &mut Settings, v: &str) -> Result<(), String> {
+    let n: i64 = mokad_resp::parse_i64(v.as_bytes()).ok_or("argument couldn't be parsed into an integer")?;
+    s.busy_reply_threshold = u64::try_from(n).map_err(|_| "argument must be between 0 and 9223372036854775807 inclusive")?;
+    Ok(())
+}
+
 /// The parameters CONFIG GET and CONFIG SET know.
 pub const PARAMETERS: &[Parameter] = &[
     Parameter { name: "bind", get: |s| s.bind.clone(), set: None },
@@ -203,6 +215,8 @@ pub const PARAMETERS: &[Parameter] = &[
         }),
     },
     Parameter { name: "loglevel", get: |s| s.loglevel.clone(), set: None },
+    Parameter { name: "busy-reply-threshold", get: |s| s.busy_reply_threshold.to_string(), set: Some(set_busy_reply_threshold) },
+    Parameter { name: "lua-time-limit", get: |s| s.busy_reply_threshold.to_string(), set: Some(set_busy_reply_threshold) },
     // mokad keeps nothing on disk: these answer truthfully for tools that ask.
     Parameter { name: "save", get: |_| String::new(), set: None },
     Parameter { name: "appendonly", get: |_| "no".into(), set: None },

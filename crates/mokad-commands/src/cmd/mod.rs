@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod keys;
+pub mod scripting;
 pub mod server;
 pub mod strings;
 pub mod transactions;
