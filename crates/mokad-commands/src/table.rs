@@ -151,7 +151,8 @@ impl CommandSpec {
             _ => "@admin",
         };
         let has = |category: &str| match category {
-            "@read" => self.flags & READONLY != 0,
+            // Redis files EVAL_RO and friends under @scripting only.
+            "@read" => self.flags & READONLY != 0 && self.group != "scripting",
             "@write" => self.flags & WRITE != 0,
             "@fast" => self.flags & FAST != 0,
             "@slow" => self.flags & FAST == 0,
@@ -241,13 +242,14 @@ const COMMAND: &[CommandSpec] = &[
     cmd("command|help", 2, LOADING | STALE, NO_KEYS, NoLock, "server", "5.0.0", "Returns helpful text about the different subcommands.", server::help),
 ];
 
+/// In the order Redis 7.0 lists them.
 const SCRIPT: &[CommandSpec] = &[
-    cmd("script|help", 2, LOADING | STALE, NO_KEYS, NoLock, "scripting", "5.0.0", "Returns helpful text about the different subcommands.", lua::script_help),
-    cmd("script|exists", -3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "2.6.0", "Determines whether server-side Lua scripts exist in the script cache.", lua::script_exists),
-    cmd("script|debug", 3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "3.2.0", "Sets the debug mode of server-side Lua scripts.", lua::script_debug),
     cmd("script|load", 3, NOSCRIPT | STALE, NO_KEYS, NoLock, "scripting", "2.6.0", "Loads a server-side Lua script to the script cache.", lua::script_load),
     cmd("script|flush", -2, NOSCRIPT, NO_KEYS, NoLock, "scripting", "2.6.0", "Removes all server-side Lua scripts from the script cache.", lua::script_flush),
+    cmd("script|exists", -3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "2.6.0", "Determines whether server-side Lua scripts exist in the script cache.", lua::script_exists),
+    cmd("script|help", 2, LOADING | STALE, NO_KEYS, NoLock, "scripting", "5.0.0", "Returns helpful text about the different subcommands.", lua::script_help),
     cmd("script|kill", 2, NOSCRIPT | ALLOW_BUSY, NO_KEYS, NoLock, "scripting", "2.6.0", "Terminates a server-side Lua script during execution.", lua::script_kill),
+    cmd("script|debug", 3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "3.2.0", "Sets the debug mode of server-side Lua scripts.", lua::script_debug),
 ];
 
 /// EVAL's keys: numkeys at index 2, then the keys.

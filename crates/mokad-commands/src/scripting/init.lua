@@ -88,7 +88,8 @@ local function pcall_result(ok, ...)
 end
 
 local function redis_pcall_builtin(...)
-  if select('#', ...) == 0 then return bad_argument(1, 'pcall', 'value expected') end
+  -- Redis's pcall called with nothing ends up calling its own placeholder result.
+  if select('#', ...) == 0 then return false, 'attempt to call a boolean value' end
   return pcall_result(real_pcall(...))
 end
 
