@@ -1,5 +1,5 @@
 """All differential cases, one module per command family; each module defines CASES."""
-from . import connection, keys, protocol, server, strings, transactions
+from . import connection, keys, protocol, scripting, server, strings, transactions
 
 FAMILIES = {
     "connection": connection,
@@ -8,6 +8,7 @@ FAMILIES = {
     "transactions": transactions,
     "server": server,
     "protocol": protocol,
+    "scripting": scripting,
 }
 
 ALL_CASES = []

@@ -237,7 +237,9 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(run: Arc<RunState>) -> mlua::Result<Engine> {
+    /// A fresh interpreter; `random` is math.random's state, which outlives SCRIPT FLUSH as
+    /// in Redis.
+    fn new(run: Arc<RunState>, random: Arc<AtomicU64>) -> mlua::Result<Engine> {
         // Redis loads base, table, string, math and debug (removed after set-up).
         let libs = StdLib::TABLE | StdLib::STRING | StdLib::MATH | StdLib::DEBUG;
         // SAFETY: the debug library is loaded only for the set-up chunk, which removes it
@@ -245,7 +247,7 @@ impl Engine {
         let lua = unsafe { Lua::unsafe_new_with(libs, LuaOptions::default()) };
         lua.set_memory_limit(LUA_MEMORY_LIMIT)?;
         let hidden = lua.create_table()?;
-        let natives = native::table(&lua)?;
+        let natives = native::table(&lua, random)?;
         let env = lua.globals();
         let init = lua.load(include_str!("init.lua")).set_name("=mokad").set_mode(ChunkMode::Text).into_function()?;
         let (globals, runner): (Table, Function) = init.call((fail_marker(), natives, hidden.clone()))?;
@@ -292,6 +294,7 @@ pub(crate) fn sha1hex(data: &[u8]) -> String {
 pub struct Scripting {
     engine: Mutex<Engine>,
     run: Arc<RunState>,
+    random: Arc<AtomicU64>,
     cached: AtomicUsize,
     scripts_memory: AtomicU64,
     lua_memory: AtomicU64,
@@ -307,11 +310,13 @@ impl Scripting {
     /// A fresh interpreter with no script cached.
     pub fn new() -> Self {
         let run = Arc::new(RunState::new());
-        let engine = Engine::new(run.clone()).expect("the Lua interpreter starts");
+        let random = Arc::new(AtomicU64::new(native::RAND48_INITIAL));
+        let engine = Engine::new(run.clone(), random.clone()).expect("the Lua interpreter starts");
         let lua_memory = AtomicU64::new(engine.lua.used_memory() as u64);
         Scripting {
             engine: Mutex::new(engine),
             run,
+            random,
             cached: AtomicUsize::new(0),
             scripts_memory: AtomicU64::new(0),
             lua_memory,
@@ -383,7 +388,7 @@ impl Scripting {
     /// SCRIPT FLUSH: a fresh interpreter, no script cached.
     pub(crate) fn flush(&self) -> Result<(), Reply> {
         let mut engine = self.engine()?;
-        let fresh = Engine::new(self.run.clone()).map_err(|e| errors::err(format!("ERR {e}")))?;
+        let fresh = Engine::new(self.run.clone(), self.random.clone()).map_err(|e| errors::err(format!("ERR {e}")))?;
         *engine = fresh;
         self.update_stats(&engine);
         Ok(())

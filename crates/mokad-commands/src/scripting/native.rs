@@ -15,7 +15,7 @@ use super::{bit, cjson, command_args, convert, fail, fail_pointer, fail_with, lo
 use crate::cmd::connection::REDIS_VERSION;
 
 /// The table of native functions handed to `init.lua`.
-pub(super) fn table(lua: &Lua) -> mlua::Result<Table> {
+pub(super) fn table(lua: &Lua, random: Arc<AtomicU64>) -> mlua::Result<Table> {
     let t = lua.create_table()?;
     t.raw_set("trampoline", lua.create_function(|lua, target: Function| trampoline(lua, target))?)?;
     t.raw_set("log", lua.create_function(log)?)?;
@@ -23,10 +23,9 @@ pub(super) fn table(lua: &Lua) -> mlua::Result<Table> {
     t.raw_set("error_reply", lua.create_function(error_reply)?)?;
     t.raw_set("status_reply", lua.create_function(status_reply)?)?;
     t.raw_set("acl_check_cmd", lua.create_function(acl_check_cmd)?)?;
-    let state = Arc::new(AtomicU64::new(RAND48_INITIAL));
-    let random_state = state.clone();
-    t.raw_set("random", lua.create_function(move |lua, args: MultiValue| random(lua, &random_state, args))?)?;
-    t.raw_set("randomseed", lua.create_function(move |lua, args: MultiValue| randomseed(lua, &state, args))?)?;
+    let random_state = random.clone();
+    t.raw_set("random", lua.create_function(move |lua, args: MultiValue| random_number(lua, &random_state, args))?)?;
+    t.raw_set("randomseed", lua.create_function(move |lua, args: MultiValue| randomseed(lua, &random, args))?)?;
     t.raw_set("REDIS_VERSION", REDIS_VERSION)?;
     t.raw_set("REDIS_VERSION_NUM", version_num(REDIS_VERSION))?;
     t.raw_set("null", Value::NULL)?;
@@ -204,7 +203,7 @@ fn acl_check_cmd(lua: &Lua, args: MultiValue) -> mlua::Result<MultiValue> {
 }
 
 /// rand48's state at start-up (Redis's `redisSrand48` defaults).
-const RAND48_INITIAL: u64 = 0x1234_ABCD_330E;
+pub(super) const RAND48_INITIAL: u64 = 0x1234_ABCD_330E;
 
 /// `redisLrand48`: the 48-bit linear congruential generator of the drand48 family, so that
 /// scripts get the same sequence on every platform.
@@ -215,7 +214,7 @@ fn lrand48(state: &AtomicU64) -> i32 {
 }
 
 /// Redis's `math.random([m [, n]])`.
-fn random(lua: &Lua, state: &AtomicU64, args: MultiValue) -> mlua::Result<MultiValue> {
+fn random_number(lua: &Lua, state: &AtomicU64, args: MultiValue) -> mlua::Result<MultiValue> {
     const MAX: i32 = i32::MAX;
     let r = f64::from(lrand48(state) % MAX) / f64::from(MAX);
     let number = match args.len() {
