@@ -49,7 +49,8 @@ const BUSY: &str = "-BUSY Redis is busy running a script. You can only call SCRI
 fn eval_sees_keys_and_args_and_returns_values() {
     let server = Server::start();
     let mut c = server.conn();
-    let reply: Vec<String> = cmd(&["EVAL", "return {KEYS[1], KEYS[2], ARGV[1]}", "2", "k1", "k2", "a1"]).query(&mut c).unwrap();
+    let reply: Vec<String> =
+        cmd(&["EVAL", "return {KEYS[1], KEYS[2], ARGV[1]}", "2", "k1", "k2", "a1"]).query(&mut c).unwrap();
     assert_eq!(reply, ["k1", "k2", "a1"]);
     let _: () = c.set("n", "41").unwrap();
     let n: i64 = cmd(&["EVAL", "return redis.call('INCR', KEYS[1])", "1", "n"]).query(&mut c).unwrap();
@@ -83,7 +84,10 @@ fn script_load_evalsha_exists_and_flush_manage_the_cache() {
     assert_eq!(cmd(&["SCRIPT", "EXISTS", &loaded]).query::<Vec<i64>>(&mut c).unwrap(), [0]);
     assert_eq!(query_err(&mut c, &cmd(&["EVALSHA", &loaded, "0"])), "NOSCRIPT No matching script. Please use EVAL.");
     assert_eq!(cmd(&["SCRIPT", "FLUSH", "ASYNC"]).query::<String>(&mut c).unwrap(), "OK");
-    assert_eq!(query_err(&mut c, &cmd(&["SCRIPT", "FLUSH", "LATER"])), "ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+    assert_eq!(
+        query_err(&mut c, &cmd(&["SCRIPT", "FLUSH", "LATER"])),
+        "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+    );
 
     // The redis crate's Script: EVALSHA, then EVAL when the server answers NOSCRIPT.
     let script = Script::new("return redis.call('INCRBY', KEYS[1], ARGV[1])");
@@ -125,7 +129,10 @@ fn replies_convert_to_resp2_as_in_redis() {
         ("redis.call('SET', 'n', 1e20) return redis.call('GET', 'n')", "$5\r\n1e+20\r\n"),
         ("return cjson.encode({1, 2, {a = 'x/y'}})", "$18\r\n[1,2,{\"a\":\"x\\/y\"}]\r\n"),
         ("return cjson.decode('[1,2,{\"b\":\"c\"}]')[3].b", "$1\r\nc\r\n"),
-        ("return {bit.band(0xff, 0x0f), bit.bxor(3, 1), bit.lshift(1, 31), bit.tohex(255)}", "*4\r\n:15\r\n:2\r\n:-2147483648\r\n$8\r\n000000ff\r\n"),
+        (
+            "return {bit.band(0xff, 0x0f), bit.bxor(3, 1), bit.lshift(1, 31), bit.tohex(255)}",
+            "*4\r\n:15\r\n:2\r\n:-2147483648\r\n$8\r\n000000ff\r\n",
+        ),
     ];
     for (body, expected) in cases {
         assert_eq!(eval(&mut raw, body, &["0"]), *expected, "EVAL {body:?}");
@@ -163,7 +170,8 @@ fn errors_match_redis_byte_for_byte() {
     let server = Server::start();
     let mut raw = server.raw();
     raw.call(&["SET", "s", "abc"]);
-    let with_sha = |body: &str, message: &str, line: u32| format!("-{message} script: {}, on @user_script:{line}.\r\n", sha(body));
+    let with_sha =
+        |body: &str, message: &str, line: u32| format!("-{message} script: {}, on @user_script:{line}.\r\n", sha(body));
     // Argument errors.
     assert_eq!(eval(&mut raw, "return 1", &["-1"]), "-ERR Number of keys can't be negative\r\n");
     assert_eq!(eval(&mut raw, "return 1", &["2", "a"]), "-ERR Number of keys can't be greater than number of args\r\n");
@@ -182,9 +190,15 @@ fn errors_match_redis_byte_for_byte() {
         with_sha(body, "ERR user_script:1: Script attempted to access nonexistent global variable 'x'", 1)
     );
     let body = "x = 1";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR user_script:1: Attempt to modify a readonly table", 1));
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR user_script:1: Attempt to modify a readonly table", 1)
+    );
     let body = "redis.call = nil";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR user_script:1: Attempt to modify a readonly table", 1));
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR user_script:1: Attempt to modify a readonly table", 1)
+    );
     let body = "\n\nerror('boom')";
     assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR user_script:3: boom", 3));
     let body = "error({err = 'MY custom'})";
@@ -204,7 +218,10 @@ fn errors_match_redis_byte_for_byte() {
     // redis.call raises the command's error; redis.pcall returns it.
     let body = "return redis.call('incr', 's')";
     assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR value is not an integer or out of range", 1));
-    assert_eq!(eval(&mut raw, "return redis.pcall('incr', 's')", &["0"]), "-ERR value is not an integer or out of range\r\n");
+    assert_eq!(
+        eval(&mut raw, "return redis.pcall('incr', 's')", &["0"]),
+        "-ERR value is not an integer or out of range\r\n"
+    );
     assert_eq!(
         eval(&mut raw, "local ok, e = pcall(redis.call, 'incr', 's') return {tostring(ok), e}", &["0"]),
         "*2\r\n$5\r\nfalse\r\n$43\r\nERR value is not an integer or out of range\r\n"
@@ -212,14 +229,28 @@ fn errors_match_redis_byte_for_byte() {
     let body = "local function f()\n  return redis.call('nosuch')\nend\nreturn f()";
     assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR Unknown Redis command called from script", 2));
     let body = "return redis.call('get')";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR Wrong number of args calling Redis command from script", 1));
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR Wrong number of args calling Redis command from script", 1)
+    );
     let body = "return redis.call()";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR Please specify at least one argument for this redis lib call", 1));
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR Please specify at least one argument for this redis lib call", 1)
+    );
     let body = "return redis.call('get', {})";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR Lua redis lib command arguments must be strings or integers", 1));
-    for command in ["'multi'", "'eval', 'return 1', '0'", "'script', 'load', 'return 1'", "'client', 'id'", "'shutdown'"] {
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR Lua redis lib command arguments must be strings or integers", 1)
+    );
+    for command in
+        ["'multi'", "'eval', 'return 1', '0'", "'script', 'load', 'return 1'", "'client', 'id'", "'shutdown'"]
+    {
         let body = format!("return redis.call({command})");
-        assert_eq!(eval(&mut raw, &body, &["0"]), with_sha(&body, "ERR This Redis command is not allowed from script", 1));
+        assert_eq!(
+            eval(&mut raw, &body, &["0"]),
+            with_sha(&body, "ERR This Redis command is not allowed from script", 1)
+        );
     }
     // Read-only scripts.
     let body = "return redis.call('set', 'a', 'b')";
@@ -227,9 +258,15 @@ fn errors_match_redis_byte_for_byte() {
         raw.call_str(&["EVAL_RO", body, "0"]),
         with_sha(body, "ERR Write commands are not allowed from read-only scripts.", 1)
     );
-    assert_eq!(raw.call_str(&["EVAL_RO", "#!lua\nreturn 1", "0"]), "-ERR Can not execute a script with write flag using *_ro command.\r\n");
+    assert_eq!(
+        raw.call_str(&["EVAL_RO", "#!lua\nreturn 1", "0"]),
+        "-ERR Can not execute a script with write flag using *_ro command.\r\n"
+    );
     let body = "#!lua flags=no-writes\nreturn redis.call('set','a','b')";
-    assert_eq!(eval(&mut raw, body, &["0"]), with_sha(body, "ERR Write commands are not allowed from read-only scripts.", 2));
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        with_sha(body, "ERR Write commands are not allowed from read-only scripts.", 2)
+    );
     assert_eq!(eval(&mut raw, "#!lua flags=bad\nreturn 1", &["0"]), "-ERR Unexpected flag in script shebang: bad\r\n");
     assert_eq!(eval(&mut raw, "#!lua", &["0"]), "-ERR Invalid script shebang\r\n");
     // SCRIPT errors.
@@ -305,10 +342,13 @@ fn redis_py_lock_scripts_release_extend_and_reacquire() {
 fn select_inside_a_script_changes_only_the_script_database() {
     let server = Server::start();
     let mut c = server.conn();
-    let reply: String =
-        cmd(&["EVAL", "redis.call('SELECT', 1) redis.call('SET', 'where', 'db1') return redis.call('GET', 'where')", "0"])
-            .query(&mut c)
-            .unwrap();
+    let reply: String = cmd(&[
+        "EVAL",
+        "redis.call('SELECT', 1) redis.call('SET', 'where', 'db1') return redis.call('GET', 'where')",
+        "0",
+    ])
+    .query(&mut c)
+    .unwrap();
     assert_eq!(reply, "db1");
     // The caller is still on database 0; the next script starts there too.
     assert_eq!(c.exists::<_, i64>("where").unwrap(), 0);
@@ -330,7 +370,8 @@ fn a_script_runs_as_one_unit_between_other_clients() {
     let url = server.url();
     let writer = thread::spawn(move || {
         let mut w = common::connect_url(&url);
-        let body = "for i = 1, 2000 do redis.call('INCR', 'a') redis.call('INCR', 'b') end return redis.call('GET', 'a')";
+        let body =
+            "for i = 1, 2000 do redis.call('INCR', 'a') redis.call('INCR', 'b') end return redis.call('GET', 'a')";
         for _ in 0..10 {
             let _: String = cmd(&["EVAL", body, "0"]).query(&mut w).unwrap();
         }
@@ -365,7 +406,10 @@ fn an_endless_script_gets_busy_and_script_kill_stops_it() {
     let killed = runner.read_reply();
     assert_eq!(
         String::from_utf8_lossy(&killed),
-        format!("-ERR Script killed by user with SCRIPT KILL... script: {}, on @user_script:1.\r\n", sha("while true do end"))
+        format!(
+            "-ERR Script killed by user with SCRIPT KILL... script: {}, on @user_script:1.\r\n",
+            sha("while true do end")
+        )
     );
     assert_eq!(other.call_str(&["EXEC"]), "-EXECABORT Transaction discarded because of previous errors.\r\n");
     // The server goes on, for every connection.
@@ -405,10 +449,36 @@ fn script_kill_is_read_even_with_one_worker_thread() {
 }
 
 #[test]
+fn scripts_over_maxmemory_refuse_growth_until_they_wrote() {
+    let server = Server::start_with(&["--maxmemory", "1", "--maxmemory-policy", "noeviction"]);
+    let mut raw = server.raw();
+    // mokad counts only keys: one key puts it over the budget (Redis is over it already).
+    raw.call(&["SET", "x", "y"]);
+    let body = "return redis.call('SET', 'a', 'b')";
+    assert_eq!(
+        eval(&mut raw, body, &["0"]),
+        format!(
+            "-OOM command not allowed when used memory > 'maxmemory'. script: {}, on @user_script:1.\r\n",
+            sha(body)
+        )
+    );
+    assert_eq!(eval(&mut raw, "return redis.call('GET', 'missing')", &["0"]), "$-1\r\n");
+    // Once a script has written (DEL does not grow memory), it may go on.
+    assert_eq!(eval(&mut raw, "redis.call('DEL', 'zz') return redis.call('SET', 'a', 'b')", &["0"]), "+OK\r\n");
+    assert_eq!(
+        eval(&mut raw, "#!lua\nreturn 1", &["0"]),
+        "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+    );
+    assert_eq!(eval(&mut raw, "#!lua flags=no-writes\nreturn 1", &["0"]), ":1\r\n");
+    assert_eq!(eval(&mut raw, "#!lua flags=allow-oom\nreturn redis.call('SET', 'c', 'd')", &["0"]), "+OK\r\n");
+}
+
+#[test]
 fn busy_reply_threshold_is_read_and_set_under_both_names() {
     let server = Server::start();
     let mut c = server.conn();
-    let get = |c: &mut redis::Connection, name: &str| -> Vec<String> { cmd(&["CONFIG", "GET", name]).query(c).unwrap() };
+    let get =
+        |c: &mut redis::Connection, name: &str| -> Vec<String> { cmd(&["CONFIG", "GET", name]).query(c).unwrap() };
     assert_eq!(get(&mut c, "busy-reply-threshold"), ["busy-reply-threshold", "5000"]);
     assert_eq!(get(&mut c, "lua-time-limit"), ["lua-time-limit", "5000"]);
     assert_eq!(cmd(&["CONFIG", "SET", "lua-time-limit", "250"]).query::<String>(&mut c).unwrap(), "OK");
@@ -431,8 +501,5 @@ fn scripts_run_inside_multi_exec() {
     assert_eq!(raw.call_str(&["SET", "k", "1"]), "+QUEUED\r\n");
     assert_eq!(raw.call_str(&["EVAL", "return redis.call('INCR', KEYS[1])", "1", "k"]), "+QUEUED\r\n");
     assert_eq!(raw.call_str(&["EVAL", "return redis.pcall('nosuch')", "0"]), "+QUEUED\r\n");
-    assert_eq!(
-        raw.call_str(&["EXEC"]),
-        "*3\r\n+OK\r\n:2\r\n-ERR Unknown Redis command called from script\r\n"
-    );
+    assert_eq!(raw.call_str(&["EXEC"]), "*3\r\n+OK\r\n:2\r\n-ERR Unknown Redis command called from script\r\n");
 }

@@ -45,6 +45,10 @@ const LOCK_SLICE: Duration = Duration::from_millis(10);
 /// Scripts run between two incremental garbage collection steps, as in Redis.
 const GC_PERIOD: u32 = 50;
 
+/// Past this much memory after a script, the garbage is collected at once rather than by
+/// the incremental steps: a cache server should not keep a big script's garbage around.
+const GC_FULL_THRESHOLD: usize = 64 << 20;
+
 /// The most memory the interpreter may use: a runaway script gets Lua's "not enough memory"
 /// error instead of taking the server down.
 const LUA_MEMORY_LIMIT: usize = 1 << 30;
@@ -449,7 +453,9 @@ impl Scripting {
         };
         let reply = self.run_script(&mut engine, ctx, &sha, keys, argv, read_only);
         engine.runs += 1;
-        if engine.runs >= GC_PERIOD {
+        if engine.lua.used_memory() > GC_FULL_THRESHOLD {
+            let _ = engine.lua.gc_collect();
+        } else if engine.runs >= GC_PERIOD {
             engine.runs = 0;
             let _ = engine.lua.gc_step_kbytes(GC_PERIOD as i32);
         }
