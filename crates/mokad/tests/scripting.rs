@@ -129,6 +129,8 @@ fn replies_convert_to_resp2_as_in_redis() {
         ("redis.call('SET', 'n', 1e20) return redis.call('GET', 'n')", "$5\r\n1e+20\r\n"),
         ("return cjson.encode({1, 2, {a = 'x/y'}})", "$18\r\n[1,2,{\"a\":\"x\\/y\"}]\r\n"),
         ("return cjson.decode('[1,2,{\"b\":\"c\"}]')[3].b", "$1\r\nc\r\n"),
+        ("return struct.pack('>I2', 258)", "$2\r\n\x01\x02\r\n"),
+        ("return {struct.unpack('<i4', struct.pack('<i4', -2))}", "*2\r\n:-2\r\n:5\r\n"),
         (
             "return {bit.band(0xff, 0x0f), bit.bxor(3, 1), bit.lshift(1, 31), bit.tohex(255)}",
             "*4\r\n:15\r\n:2\r\n:-2147483648\r\n$8\r\n000000ff\r\n",

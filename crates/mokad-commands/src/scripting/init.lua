@@ -163,6 +163,9 @@ local cjson = {}
 for name, f in real_next, native.cjson do cjson[name] = c_function(f) end
 cjson.null = native.null
 
+local struct = {}
+for name, f in real_next, native.struct do struct[name] = c_function(f) end
+
 math.random = c_function(native.random)
 math.randomseed = c_function(native.randomseed)
 
@@ -268,6 +271,7 @@ end)
 env.redis = protect(redis)
 env.bit = protect(bit)
 env.cjson = protect(cjson)
+env.struct = protect(struct)
 env.string = protect(string)
 env.math = protect(math)
 env.table = protect(table)

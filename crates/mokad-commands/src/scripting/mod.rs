@@ -12,6 +12,7 @@ mod cjson;
 pub(crate) mod convert;
 mod native;
 mod shebang;
+mod structlib;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -1,6 +1,6 @@
 //! The parts of the Lua API written in Rust: `redis.log`, `redis.sha1hex`,
 //! `redis.error_reply`, `redis.status_reply`, `redis.acl_check_cmd`, Redis's deterministic
-//! `math.random`, and the `bit` and `cjson` libraries. Functions that raise return
+//! `math.random`, and the `bit`, `cjson` and `struct` libraries (not `cmsgpack`). Functions that raise return
 //! [`super::fail`] values, which the Lua wrappers in `init.lua` raise.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +11,7 @@ use std::ffi::c_int;
 use mlua::{ffi, Function, Lua, MultiValue, Table, Value};
 use tracing::{debug, info, warn};
 
-use super::{bit, cjson, command_args, convert, fail, fail_pointer, fail_with, lookup_command, sha1hex};
+use super::{bit, cjson, command_args, structlib, convert, fail, fail_pointer, fail_with, lookup_command, sha1hex};
 use crate::cmd::connection::REDIS_VERSION;
 
 /// The table of native functions handed to `init.lua`.
@@ -31,6 +31,7 @@ pub(super) fn table(lua: &Lua, random: Arc<AtomicU64>) -> mlua::Result<Table> {
     t.raw_set("null", Value::NULL)?;
     t.raw_set("bit", bit::table(lua)?)?;
     t.raw_set("cjson", cjson::table(lua)?)?;
+    t.raw_set("struct", structlib::table(lua)?)?;
     Ok(t)
 }
 
