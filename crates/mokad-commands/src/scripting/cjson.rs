@@ -1,39 +1,80 @@
 //! The `cjson` library's `encode` and `decode` (lua-cjson 2.1.0 with Redis's defaults): the
 //! same JSON text, the same tables and the same error messages.
 
+use std::sync::Arc;
+
 use mlua::{Lua, MultiValue, Table, Value};
+use parking_lot::Mutex;
 
 use super::convert::format_g;
 use super::native::{raise, type_name};
 
-/// `encode_max_depth` and `decode_max_depth` defaults.
-const MAX_DEPTH: usize = 1000;
-/// Numbers are written with `%.14g`.
-const PRECISION: usize = 14;
-/// An array is "excessively sparse" when its largest index is over this ratio times its
-/// number of items, and over [`SPARSE_SAFE`].
-const SPARSE_RATIO: f64 = 2.0;
-const SPARSE_SAFE: f64 = 10.0;
+/// lua-cjson's settings, changed by its `encode_*` / `decode_*` functions. Each interpreter
+/// has one set, as each Redis Lua state has one cjson module (SCRIPT FLUSH resets it).
+#[derive(Debug, Clone, Copy)]
+struct Config {
+    /// Encode an excessively sparse array as an object instead of failing.
+    sparse_convert: bool,
+    /// An array is excessively sparse when its largest index is over this many times its
+    /// number of items (0: never)...
+    sparse_ratio: i64,
+    /// ... and over this index.
+    sparse_safe: i64,
+    encode_max_depth: i64,
+    decode_max_depth: i64,
+    /// Significant digits of encoded numbers (`%.14g`).
+    precision: i64,
+    /// NaN and infinities: 0 refused, 1 written as `nan` / `inf`, 2 written as `null`.
+    encode_invalid: usize,
+    /// Read numbers JSON forbids (hex, Inf, NaN, leading zeros).
+    decode_invalid: bool,
+    /// Accepted and reported; buffer reuse is not observable.
+    keep_buffer: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sparse_convert: false,
+            sparse_ratio: 2,
+            sparse_safe: 10,
+            encode_max_depth: 1000,
+            decode_max_depth: 1000,
+            precision: 14,
+            encode_invalid: 0,
+            decode_invalid: true,
+            keep_buffer: true,
+        }
+    }
+}
+
+type Shared = Arc<Mutex<Config>>;
 
 /// The `cjson` table (without `null`, added by the caller).
 pub(super) fn table(lua: &Lua) -> mlua::Result<Table> {
+    let config: Shared = Arc::new(Mutex::new(Config::default()));
     let t = lua.create_table()?;
+    t.raw_set("_NAME", "cjson")?;
+    t.raw_set("_VERSION", "2.1.0")?;
+    let cfg = config.clone();
     t.raw_set(
         "encode",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return raise(lua, "bad argument #1 to 'encode' (expected 1 argument)");
             }
+            let config = *cfg.lock();
             let mut out = Vec::new();
-            match encode(&args[0], &mut out) {
+            match encode(&args[0], &config, &mut out) {
                 Ok(()) => Ok(MultiValue::from_vec(vec![Value::String(lua.create_string(&out)?)])),
                 Err(message) => raise(lua, message),
             }
         })?,
     )?;
+    let cfg = config.clone();
     t.raw_set(
         "decode",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return raise(lua, "bad argument #1 to 'decode' (expected 1 argument)");
             }
@@ -44,19 +85,121 @@ pub(super) fn table(lua: &Lua) -> mlua::Result<Table> {
                     None => Vec::new(),
                 },
                 other => {
-                    return raise(
-                        lua,
-                        format!("bad argument #1 to 'decode' (string expected, got {})", type_name(Some(other))),
-                    )
+                    return raise(lua, format!("bad argument #1 to 'decode' (string expected, got {})", type_name(Some(other))))
                 }
             };
-            match decode(lua, &text)? {
+            let config = *cfg.lock();
+            match decode(lua, &text, &config)? {
                 Ok(value) => Ok(MultiValue::from_vec(vec![value])),
                 Err(message) => raise(lua, message),
             }
         })?,
     )?;
+    settings(lua, &t, &config)?;
     Ok(t)
+}
+
+/// What a configuration function does with its arguments.
+enum Setting {
+    /// An on/off switch; `null` also allows "null" (encode_invalid_numbers).
+    Switch { null: bool },
+    /// An integer between the bounds.
+    Integer(i64, i64),
+}
+
+/// The configuration functions: each sets what it is given (nil keeps a setting) and
+/// returns the settings, as lua-cjson's do.
+fn settings(lua: &Lua, t: &Table, config: &Shared) -> mlua::Result<()> {
+    type Field = fn(&mut Config) -> &mut i64;
+    let functions: &[(&str, &[(Setting, Field)])] = &[
+        (
+            "encode_sparse_array",
+            &[
+                (Setting::Switch { null: false }, |_| unreachable!("switch")),
+                (Setting::Integer(0, i32::MAX as i64), |c| &mut c.sparse_ratio),
+                (Setting::Integer(0, i32::MAX as i64), |c| &mut c.sparse_safe),
+            ],
+        ),
+        ("encode_max_depth", &[(Setting::Integer(1, i32::MAX as i64), |c| &mut c.encode_max_depth)]),
+        ("decode_max_depth", &[(Setting::Integer(1, i32::MAX as i64), |c| &mut c.decode_max_depth)]),
+        ("encode_number_precision", &[(Setting::Integer(1, 14), |c| &mut c.precision)]),
+        ("encode_keep_buffer", &[(Setting::Switch { null: false }, |_| unreachable!("switch"))]),
+        ("encode_invalid_numbers", &[(Setting::Switch { null: true }, |_| unreachable!("switch"))]),
+        ("decode_invalid_numbers", &[(Setting::Switch { null: false }, |_| unreachable!("switch"))]),
+    ];
+    for &(name, options) in functions {
+        let config = config.clone();
+        let function = lua.create_function(move |lua, args: MultiValue| {
+            if args.len() > options.len() {
+                return raise(lua, format!("bad argument #{} to '{name}' (found too many arguments)", options.len() + 1));
+            }
+            let mut config = config.lock();
+            let mut results = Vec::new();
+            for (i, (setting, field)) in options.iter().enumerate() {
+                let arg = args.get(i).cloned().unwrap_or(Value::Nil);
+                match setting {
+                    Setting::Integer(min, max) => {
+                        if arg != Value::Nil {
+                            let n = match lua.coerce_number(arg.clone())? {
+                                Some(n) => n as i64,
+                                None => {
+                                    let got = type_name(Some(&arg));
+                                    return raise(lua, format!("bad argument #{} to '{name}' (number expected, got {got})", i + 1));
+                                }
+                            };
+                            if n < *min || n > *max {
+                                // lua-cjson names argument 1 whichever it is.
+                                return raise(lua, format!("bad argument #1 to '{name}' (expected integer between {min} and {max})"));
+                            }
+                            *field(&mut config) = n;
+                        }
+                        results.push(Value::Number(*field(&mut config) as f64));
+                    }
+                    Setting::Switch { null } => {
+                        let state = match name {
+                            "encode_sparse_array" => config.sparse_convert as usize,
+                            "encode_keep_buffer" => config.keep_buffer as usize,
+                            "encode_invalid_numbers" => config.encode_invalid,
+                            _ => config.decode_invalid as usize,
+                        };
+                        let names: &[&str] = if *null { &["off", "on", "null"] } else { &["off", "on"] };
+                        let state = match &arg {
+                            Value::Nil => state,
+                            Value::Boolean(b) => usize::from(*b),
+                            v @ (Value::String(_) | Value::Integer(_) | Value::Number(_)) => {
+                                let given = lua.coerce_string(v.clone())?.map(|s| s.to_string_lossy()).unwrap_or_default();
+                                match names.iter().position(|n| *n == given) {
+                                    Some(i) => i,
+                                    None => {
+                                        let message = format!("bad argument #{} to '{name}' (invalid option '{given}')", i + 1);
+                                        return raise(lua, message);
+                                    }
+                                }
+                            }
+                            other => {
+                                let got = type_name(Some(other));
+                                return raise(lua, format!("bad argument #{} to '{name}' (string expected, got {got})", i + 1));
+                            }
+                        };
+                        match name {
+                            "encode_sparse_array" => config.sparse_convert = state == 1,
+                            "encode_keep_buffer" => config.keep_buffer = state == 1,
+                            "encode_invalid_numbers" => config.encode_invalid = state,
+                            _ => config.decode_invalid = state == 1,
+                        }
+                        results.push(match state {
+                            0 => Value::Boolean(false),
+                            1 => Value::Boolean(true),
+                            _ => Value::String(lua.create_string(names[state])?),
+                        });
+                    }
+                }
+            }
+            Ok(MultiValue::from_vec(results))
+        })?;
+        t.raw_set(name, function)?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -64,7 +207,7 @@ pub(super) fn table(lua: &Lua) -> mlua::Result<Table> {
 
 /// Encodes a value; nested tables are walked with an explicit stack (up to lua-cjson's
 /// depth limit), so that no table can overflow the thread's stack.
-fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
+fn encode(value: &Value, config: &Config, out: &mut Vec<u8>) -> Result<(), String> {
     enum Frame {
         Array { table: Table, next: usize, len: usize },
         Object { pairs: Vec<(Value, Value)>, next: usize },
@@ -76,10 +219,10 @@ fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
             match value {
                 Value::Table(table) => {
                     let depth = stack.len() + 1;
-                    if depth > MAX_DEPTH {
+                    if depth as i64 > config.encode_max_depth {
                         return Err(format!("Cannot serialise, excessive nesting ({depth})"));
                     }
-                    match array_length(&table)? {
+                    match array_length(&table, config)? {
                         Some(len) if len > 0 => {
                             out.push(b'[');
                             stack.push(Frame::Array { table, next: 1, len });
@@ -94,7 +237,7 @@ fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
                         }
                     }
                 }
-                scalar => encode_scalar(&scalar, out)?,
+                scalar => encode_scalar(&scalar, config, out)?,
             }
         }
         let Some(top) = stack.last_mut() else {
@@ -124,8 +267,8 @@ fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
                 }
                 match key {
                     Value::String(s) => encode_string(&s.as_bytes(), out),
-                    Value::Integer(n) => quoted_number(*n as f64, out)?,
-                    Value::Number(n) => quoted_number(*n, out)?,
+                    Value::Integer(n) => quoted_number(*n as f64, config, out)?,
+                    Value::Number(n) => quoted_number(*n, config, out)?,
                     other => {
                         return Err(format!(
                             "Cannot serialise {}: table key must be a number or string",
@@ -141,11 +284,11 @@ fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
     }
 }
 
-fn encode_scalar(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
+fn encode_scalar(value: &Value, config: &Config, out: &mut Vec<u8>) -> Result<(), String> {
     match value {
         Value::String(s) => encode_string(&s.as_bytes(), out),
-        Value::Integer(n) => encode_number(*n as f64, out)?,
-        Value::Number(n) => encode_number(*n, out)?,
+        Value::Integer(n) => encode_number(*n as f64, config, out)?,
+        Value::Number(n) => encode_number(*n, config, out)?,
         Value::Boolean(true) => out.extend_from_slice(b"true"),
         Value::Boolean(false) => out.extend_from_slice(b"false"),
         Value::Nil => out.extend_from_slice(b"null"),
@@ -156,7 +299,7 @@ fn encode_scalar(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
 }
 
 /// The length of a table that is an array (only positive integer keys), `None` otherwise.
-fn array_length(table: &Table) -> Result<Option<usize>, String> {
+fn array_length(table: &Table, config: &Config) -> Result<Option<usize>, String> {
     let mut max = 0.0f64;
     let mut items = 0.0f64;
     for pair in table.pairs::<Value, Value>() {
@@ -172,23 +315,33 @@ fn array_length(table: &Table) -> Result<Option<usize>, String> {
         max = max.max(k);
         items += 1.0;
     }
-    if max > items * SPARSE_RATIO && max > SPARSE_SAFE {
-        return Err("Cannot serialise table: excessively sparse array".into());
+    let ratio = config.sparse_ratio as f64;
+    if ratio > 0.0 && max > items * ratio && max > config.sparse_safe as f64 {
+        if !config.sparse_convert {
+            return Err("Cannot serialise table: excessively sparse array".into());
+        }
+        return Ok(None);
     }
     Ok(Some(max as usize))
 }
 
-fn encode_number(n: f64, out: &mut Vec<u8>) -> Result<(), String> {
+fn encode_number(n: f64, config: &Config, out: &mut Vec<u8>) -> Result<(), String> {
     if !n.is_finite() {
-        return Err("Cannot serialise number: must not be NaN or Inf".into());
+        match config.encode_invalid {
+            0 => return Err("Cannot serialise number: must not be NaN or Inf".into()),
+            // lua-cjson writes NaN itself: some platforms would print "-nan".
+            1 if n.is_nan() => return Ok(out.extend_from_slice(b"nan")),
+            1 => {}
+            _ => return Ok(out.extend_from_slice(b"null")),
+        }
     }
-    out.extend_from_slice(format_g(n, PRECISION).as_bytes());
+    out.extend_from_slice(format_g(n, config.precision as usize).as_bytes());
     Ok(())
 }
 
-fn quoted_number(n: f64, out: &mut Vec<u8>) -> Result<(), String> {
+fn quoted_number(n: f64, config: &Config, out: &mut Vec<u8>) -> Result<(), String> {
     out.push(b'"');
-    encode_number(n, out)?;
+    encode_number(n, config, out)?;
     out.push(b'"');
     Ok(())
 }
@@ -255,11 +408,13 @@ impl Token {
 struct Parser<'a> {
     data: &'a [u8],
     pos: usize,
+    /// `decode_invalid_numbers`.
+    invalid_numbers: bool,
 }
 
 /// Decodes JSON into Lua values: `Err` carries lua-cjson's message. Nesting is tracked with
 /// an explicit stack, up to lua-cjson's depth limit.
-fn decode(lua: &Lua, data: &[u8]) -> mlua::Result<Result<Value, String>> {
+fn decode(lua: &Lua, data: &[u8], config: &Config) -> mlua::Result<Result<Value, String>> {
     enum Open {
         Array { table: Table, next: usize },
         Object { table: Table, key: Vec<u8> },
@@ -267,7 +422,7 @@ fn decode(lua: &Lua, data: &[u8]) -> mlua::Result<Result<Value, String>> {
     if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
         return Ok(Err("JSON parser does not support UTF-16 or UTF-32".into()));
     }
-    let mut parser = Parser { data, pos: 0 };
+    let mut parser = Parser { data, pos: 0, invalid_numbers: config.decode_invalid };
     let mut stack: Vec<Open> = Vec::new();
     let (mut token, mut index) = parser.next_token();
     loop {
@@ -279,7 +434,7 @@ fn decode(lua: &Lua, data: &[u8]) -> mlua::Result<Result<Value, String>> {
             Token::Null => Value::NULL,
             Token::ObjBegin | Token::ArrBegin => {
                 let depth = stack.len() + 1;
-                if depth > MAX_DEPTH {
+                if depth as i64 > config.decode_max_depth {
                     return Ok(Err(format!(
                         "Found too many nested data structures ({depth}) at character {}",
                         parser.pos
@@ -385,6 +540,7 @@ impl Parser<'_> {
         let rest = &self.data[self.pos..];
         let token = match c {
             b'"' => return self.string(),
+            b'-' | b'0'..=b'9' if !self.invalid_numbers && invalid_number(rest) => Token::Error("invalid number"),
             b'-' | b'0'..=b'9' => self.number(),
             b't' if rest.starts_with(b"true") => {
                 self.pos += 4;
@@ -400,7 +556,7 @@ impl Parser<'_> {
             }
             // Numbers JSON does not allow (Inf, NaN, +1) are still read, as Redis's cjson
             // decodes invalid numbers by default.
-            b'i' | b'I' | b'n' | b'N' | b'+' if invalid_number(rest) => self.number(),
+            b'i' | b'I' | b'n' | b'N' | b'+' if self.invalid_numbers && invalid_number(rest) => self.number(),
             _ => Token::Error("invalid token"),
         };
         let index = if matches!(token, Token::Error(_)) { self.pos } else { index };
@@ -641,14 +797,14 @@ mod tests {
         let lua = Lua::new();
         let value: Value = lua.load(code).eval().unwrap();
         let mut out = Vec::new();
-        encode(&value, &mut out).map(|()| String::from_utf8(out).unwrap())
+        encode(&value, &Config::default(), &mut out).map(|()| String::from_utf8(out).unwrap())
     }
 
     fn lua_decode(text: &str) -> Result<String, String> {
         let lua = Lua::new();
-        let value = decode(&lua, text.as_bytes()).unwrap()?;
+        let value = decode(&lua, text.as_bytes(), &Config::default()).unwrap()?;
         let mut out = Vec::new();
-        encode(&value, &mut out).map(|()| String::from_utf8(out).unwrap())
+        encode(&value, &Config::default(), &mut out).map(|()| String::from_utf8(out).unwrap())
     }
 
     #[test]

@@ -160,7 +160,9 @@ local bit = {}
 for name, f in real_next, native.bit do bit[name] = c_function(f) end
 
 local cjson = {}
-for name, f in real_next, native.cjson do cjson[name] = c_function(f) end
+for name, v in real_next, native.cjson do
+  if type(v) == 'function' then cjson[name] = c_function(v) else cjson[name] = v end
+end
 cjson.null = native.null
 
 local struct = {}
