@@ -330,9 +330,15 @@ fn encode_number(n: f64, config: &Config, out: &mut Vec<u8>) -> Result<(), Strin
         match config.encode_invalid {
             0 => return Err("Cannot serialise number: must not be NaN or Inf".into()),
             // lua-cjson writes NaN itself: some platforms would print "-nan".
-            1 if n.is_nan() => return Ok(out.extend_from_slice(b"nan")),
+            1 if n.is_nan() => {
+                out.extend_from_slice(b"nan");
+                return Ok(());
+            }
             1 => {}
-            _ => return Ok(out.extend_from_slice(b"null")),
+            _ => {
+                out.extend_from_slice(b"null");
+                return Ok(());
+            }
         }
     }
     out.extend_from_slice(format_g(n, config.precision as usize).as_bytes());
