@@ -37,14 +37,15 @@ end
 
 -- Redis's __redis__err__handler: the error becomes a table with the place it was raised
 -- (the caller when it was raised by a C function). Frames of this chunk and its C
--- closures are skipped: they are inside Redis's C functions.
+-- closures are skipped: they are inside Redis's C functions; so are the tail calls this
+-- chunk makes.
 local function err_handler(err)
   local first, second
   local level = 2
   while not second do
     local i = dbg.getinfo(level, 'nSlf')
     if not i then break end
-    if i.source ~= SELF and not internal[i.func] then
+    if i.source ~= SELF and not internal[i.func] and i.what ~= 'tail' then
       if first then second = i else first = i end
     end
     level = level + 1

@@ -99,6 +99,8 @@ pub(crate) struct RunState {
     sha: Mutex<String>,
     /// An idle worker was woken for this script (see [`wake_idle_worker`]).
     woke: AtomicBool,
+    /// The hook runs on every line (set while killing a script).
+    line_hook: AtomicBool,
 }
 
 impl RunState {
@@ -116,6 +118,7 @@ impl RunState {
             wrote: AtomicBool::new(false),
             sha: Mutex::new(String::new()),
             woke: AtomicBool::new(false),
+            line_hook: AtomicBool::new(false),
         }
     }
 
@@ -214,11 +217,10 @@ fn install_hook(lua: &Lua, run: Arc<RunState>, every_line: bool) -> mlua::Result
             let text = if hook_run.abort.load(Ordering::SeqCst) { texts::SHUTDOWN } else { texts::KILLED };
             return Err(mlua::Error::runtime(text));
         }
-        if every_line && !hook_run.running.load(Ordering::SeqCst) {
-            install_hook(lua, hook_run.clone(), false)?;
-        }
         Ok(VmState::Continue)
-    })
+    })?;
+    run.line_hook.store(every_line, Ordering::SeqCst);
+    Ok(())
 }
 
 /// A cached script.
@@ -501,6 +503,12 @@ impl Scripting {
         session.db = caller_db;
         session.in_script = true;
         let threshold = server.settings.read().busy_reply_threshold;
+        // A killed script left the hook on every line: back to instruction counts.
+        if self.run.line_hook.load(Ordering::SeqCst) {
+            if let Err(e) = install_hook(&engine.lua, self.run.clone(), false) {
+                return errors::err(format!("ERR Error running script {sha}, {}", lua_message(&e)));
+            }
+        }
         self.run.start(sha, threshold);
         let outcome = run_in_scope(engine, server, &mut session, &self.run, &function, policy);
         self.run.finish();
@@ -510,6 +518,11 @@ impl Scripting {
         match outcome {
             Ok(Outcome::Value(reply)) => reply,
             Ok(Outcome::Error(table)) => self.error_reply(sha, &table),
+            // A kill that lands while a later error is being handled leaves no error table.
+            Ok(Outcome::Message(_)) if self.run.killed.load(Ordering::SeqCst) => {
+                let why = if self.run.abort.load(Ordering::SeqCst) { texts::SHUTDOWN } else { texts::KILLED };
+                errors::err(format!("ERR {why}"))
+            }
             Ok(Outcome::Message(message)) => errors::err(format!("ERR Error running script {sha}, {message}")),
             Err(e) => errors::err(format!("ERR Error running script {sha}, {}", lua_message(&e))),
         }
