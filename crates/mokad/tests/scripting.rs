@@ -421,6 +421,23 @@ fn an_endless_script_gets_busy_and_script_kill_stops_it() {
 }
 
 #[test]
+fn a_killed_script_cannot_catch_the_kill_with_pcall() {
+    let server = Server::start_with(&["--lua-time-limit", "100"]);
+    let mut runner = server.raw();
+    let mut other = server.raw();
+    let body = "while true do pcall(function() while true do end end) end";
+    send(&mut runner, &["EVAL", body, "0"]);
+    wait_for_reply(&mut other, &["PING"], BUSY);
+    assert_eq!(other.call_str(&["SCRIPT", "KILL"]), "+OK\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&runner.read_reply()),
+        format!("-ERR Script killed by user with SCRIPT KILL... script: {}, on @user_script:1.\r\n", sha(body))
+    );
+    // The next script runs normally.
+    assert_eq!(runner.call_str(&["EVAL", "local n = 0 for i = 1, 300000 do n = n + i end return n", "0"]), ":45000150000\r\n");
+}
+
+#[test]
 fn a_script_that_wrote_cannot_be_killed_but_shutdown_nosave_stops_the_server() {
     let mut server = Server::start_with(&["--busy-reply-threshold", "100"]);
     let mut runner = server.raw();
