@@ -419,3 +419,49 @@ def test_concurrent_incr_exact_total(caches):
     assert caches["default"].get("concurrent") == total
     seen = sorted(v for r in results for v in r)
     assert seen == list(range(1, total + 1)), "every incr must return a distinct value"
+
+
+# --- Lua scripts through redis-py ---------------------------------------------------------
+
+# django-redis's incr, verbatim: INCRBY only when the key exists.
+DJANGO_REDIS_INCR = """local exists = redis.call('EXISTS', KEYS[1])
+if (exists == 1) then
+    return redis.call('INCRBY', KEYS[1], ARGV[1])
+else return false end"""
+
+
+def test_django_redis_incr_script(raw):
+    incr = raw.register_script(DJANGO_REDIS_INCR)
+    raw.set("hits", 10)
+    assert incr(keys=["hits"], args=[5]) == 15
+    assert incr(keys=["hits"], args=[-20]) == -5
+    assert incr(keys=["missing"], args=[1]) is None
+    assert raw.exists("missing") == 0
+    # The script is cached: EVALSHA finds it after the first call.
+    assert raw.script_exists(incr.sha) == [True]
+
+
+def test_redis_py_lock_acquire_extend_reacquire_release(raw):
+    lock = raw.lock("job-lock", timeout=10)
+    assert lock.acquire(blocking=False)
+    assert not raw.lock("job-lock", timeout=10).acquire(blocking=False)
+    assert lock.owned()
+    assert lock.extend(5)
+    assert 14_000 <= raw.pttl("job-lock") <= 15_000
+    assert lock.extend(3, replace_ttl=True)
+    assert 2_000 <= raw.pttl("job-lock") <= 3_000
+    assert lock.reacquire()
+    assert 9_000 <= raw.pttl("job-lock") <= 10_000
+    # Someone else's token cannot release or extend it.
+    foreign = raw.lock("job-lock", timeout=10)
+    foreign.local.token = b"someone-else"
+    with pytest.raises(redis.exceptions.LockNotOwnedError):
+        foreign.release()
+    foreign.local.token = b"someone-else"  # release() forgets the token even when it fails
+    with pytest.raises(redis.exceptions.LockNotOwnedError):
+        foreign.extend(5)
+    lock.release()
+    assert raw.exists("job-lock") == 0
+    with raw.lock("job-lock", timeout=5, blocking_timeout=1):
+        assert raw.exists("job-lock") == 1
+    assert raw.exists("job-lock") == 0

@@ -40,7 +40,7 @@ ENABLED: set[str] = {
     "lists",
     "sets",
     "zsets",
-    # "scripting",
+    "scripting",
     "pubsub",
     "object",
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use bytes::Bytes;
 use mokad_resp::{Protocol, Reply, Request};
@@ -12,7 +13,7 @@ use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::errors;
 use crate::server::{Server, Session};
-use crate::table::{CommandSpec, Lock, COMMANDS, DENYOOM, NO_MULTI_QUEUE};
+use crate::table::{CommandSpec, Lock, ALLOW_BUSY, COMMANDS, DENYOOM, NO_MULTI_QUEUE};
 
 /// What a handler works with: the shared server and this connection's session.
 pub struct Ctx<'a> {
@@ -83,6 +84,14 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
             return reply;
         }
     };
+    // Like Redis, a script past its busy threshold refuses everything but a few commands,
+    // queued or not (a refused command inside MULTI makes EXEC fail).
+    if spec.flags & ALLOW_BUSY == 0 && server.scripting.is_busy() {
+        if let Some(multi) = session.multi.as_mut() {
+            multi.failed = true;
+        }
+        return errors::BUSY;
+    }
     if let Some(reply) = refuse_in_subscribed_mode(session, spec) {
         // Redis checks memory first, and a refused command fails the transaction.
         let reply = refuse_for_memory(server, spec).unwrap_or(reply);
@@ -105,7 +114,10 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
     if let Some(reply) = refuse_for_memory(server, spec) {
         return reply;
     }
-    let _held = hold(server, session.db, spec.lock);
+    let _held = match hold(server, session.db, spec.lock) {
+        Ok(held) => held,
+        Err(reply) => return reply,
+    };
     run(server, session, spec, &request)
 }
 
@@ -153,12 +165,37 @@ pub(crate) enum Held<'a> {
     All(#[allow(dead_code)] Vec<RwLockWriteGuard<'a, ()>>),
 }
 
-pub(crate) fn hold(server: &Server, db: usize, lock: Lock) -> Held<'_> {
+/// How long a command waits for a lock before checking whether a script became busy.
+const LOCK_SLICE: Duration = Duration::from_millis(10);
+
+/// Takes the locks a command needs. Waiting happens in short slices: a script holds every
+/// lock while it runs, and once it passes its busy threshold the waiting command answers
+/// BUSY instead of blocking its worker thread (which SCRIPT KILL may need) until the end.
+pub(crate) fn hold(server: &Server, db: usize, lock: Lock) -> Result<Held<'_>, Reply> {
     let storage = &server.storage;
     match lock {
-        Lock::None => Held::None,
-        Lock::Shared => Held::Shared(storage.read_lock(db)),
-        Lock::Db => Held::Db(storage.write_lock(db)),
-        Lock::All => Held::All(storage.write_lock_all()),
+        Lock::None => Ok(Held::None),
+        Lock::Shared => patiently(server, || storage.try_read_lock_for(db, LOCK_SLICE)).map(Held::Shared),
+        Lock::Db => patiently(server, || storage.try_write_lock_for(db, LOCK_SLICE)).map(Held::Db),
+        Lock::All => {
+            // Taken in order, as every taker does; on BUSY the ones taken are released.
+            let mut guards = Vec::with_capacity(storage.databases());
+            for db in 0..storage.databases() {
+                guards.push(patiently(server, || storage.try_write_lock_for(db, LOCK_SLICE))?);
+            }
+            Ok(Held::All(guards))
+        }
+    }
+}
+
+/// Retries a timed lock attempt until it succeeds or a script is flagged busy.
+fn patiently<G>(server: &Server, mut attempt: impl FnMut() -> Option<G>) -> Result<G, Reply> {
+    loop {
+        if let Some(guard) = attempt() {
+            return Ok(guard);
+        }
+        if server.scripting.is_busy() {
+            return Err(errors::BUSY);
+        }
     }
 }

@@ -142,6 +142,43 @@ pub fn no_input_keys(name: &str) -> Reply {
     Reply::Error(Cow::Owned(format!("ERR at least 1 input key is needed for '{name}' command")))
 }
 
+/// Any command but a few while a script runs past `busy-reply-threshold`.
+pub const BUSY: Reply = Reply::error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+/// SCRIPT KILL with no script running.
+pub const NOTBUSY: Reply = Reply::error("NOTBUSY No scripts in execution right now.");
+/// SCRIPT KILL of a script that already wrote.
+pub const UNKILLABLE: Reply = Reply::error(
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.",
+);
+/// EVALSHA of a script that is not in the cache.
+pub const NOSCRIPT: Reply = Reply::error("NOSCRIPT No matching script. Please use EVAL.");
+/// EVAL with a negative number of keys.
+pub const NUMKEYS_NEGATIVE: Reply = Reply::error("ERR Number of keys can't be negative");
+/// SCRIPT FLUSH with a mode other than ASYNC or SYNC.
+pub const SCRIPT_FLUSH_MODE: Reply = Reply::error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+/// EVAL_RO of a script whose shebang does not declare `no-writes`.
+pub const RO_SCRIPT_MAY_WRITE: Reply = Reply::error("ERR Can not execute a script with write flag using *_ro command.");
+
+/// Errors a script's `redis.call` raises (Redis adds the `ERR ` code).
+pub mod script {
+    /// A command name the table does not know, or an unknown subcommand.
+    pub const UNKNOWN_COMMAND: &str = "Unknown Redis command called from script";
+    /// A command with the wrong number of arguments.
+    pub const WRONG_ARITY: &str = "Wrong number of args calling Redis command from script";
+    /// A command flagged `noscript`.
+    pub const NOT_ALLOWED: &str = "This Redis command is not allowed from script";
+    /// A write command in EVAL_RO or a `no-writes` script.
+    pub const WRITE_IN_READ_ONLY: &str = "Write commands are not allowed from read-only scripts.";
+    /// `redis.call()` with no argument.
+    pub const NO_ARGUMENTS: &str = "Please specify at least one argument for this redis lib call";
+    /// `redis.call` with an argument that is not a string or a number.
+    pub const BAD_ARGUMENT: &str = "Lua redis lib command arguments must be strings or integers";
+    /// What a killed script's caller gets.
+    pub const KILLED: &str = "Script killed by user with SCRIPT KILL...";
+    /// A script stopped because the server shuts down.
+    pub const SHUTDOWN: &str = "Script aborted: the server is shutting down";
+}
+
 /// `ERR wrong number of arguments for '<name>' command`, name in lower case as Redis gives it.
 pub fn wrong_arity(name: &str) -> Reply {
     Reply::Error(Cow::Owned(format!("ERR wrong number of arguments for '{}' command", name.to_ascii_lowercase())))

@@ -15,6 +15,7 @@ pub mod glob;
 pub mod long_double;
 pub mod sample;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod settings;
 pub mod table;

@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 
 use crate::blocking::{Blocked, Blocking};
 use crate::pubsub::{Kind, Mailbox, PubSub, Subscriptions};
+use crate::scripting::Scripting;
 use crate::settings::Settings;
 
 /// A flag that is raised once and that async code can wait for (shutdown, CLIENT KILL).
@@ -108,6 +109,8 @@ pub struct Server {
     pub blocking: Blocking,
     /// Who is subscribed to which channels and patterns.
     pub pubsub: PubSub,
+    /// The Lua interpreter, its cached scripts and the running script's state.
+    pub scripting: Scripting,
 }
 
 impl Server {
@@ -134,6 +137,7 @@ impl Server {
             shutdown: Signal::default(),
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
+            scripting: Scripting::new(),
         }
     }
 }

@@ -39,6 +39,10 @@ pub struct Settings {
     /// enforces the `pubsub` class (a subscriber that does not read its messages).
     #[serde(alias = "client-output-buffer-limit")]
     pub client_output_buffer_limit: OutputBufferLimits,
+    /// Milliseconds a script runs before other clients get BUSY and SCRIPT KILL may stop it;
+    /// 0 never flags a script busy (Redis's `busy-reply-threshold`, alias `lua-time-limit`).
+    #[serde(alias = "busy-reply-threshold", alias = "lua-time-limit", alias = "lua_time_limit")]
+    pub busy_reply_threshold: u64,
 }
 
 impl Default for Settings {
@@ -56,6 +60,7 @@ impl Default for Settings {
             timeout: 0,
             loglevel: "notice".into(),
             client_output_buffer_limit: OutputBufferLimits::default(),
+            busy_reply_threshold: 5000,
         }
     }
 }
@@ -142,6 +147,13 @@ fn memory_value(value: &str) -> Result<u64, String> {
     parse_size(value).ok_or_else(|| "argument must be a memory value".into())
 }
 
+/// CONFIG SET busy-reply-threshold (or lua-time-limit), with Redis's error texts.
+fn set_busy_reply_threshold(s: &mut Settings, v: &str) -> Result<(), String> {
+    let n: i64 = mokad_resp::parse_i64(v.as_bytes()).ok_or("argument couldn't be parsed into an integer")?;
+    s.busy_reply_threshold = u64::try_from(n).map_err(|_| "argument must be between 0 and 9223372036854775807 inclusive")?;
+    Ok(())
+}
+
 /// The parameters CONFIG GET and CONFIG SET know.
 pub const PARAMETERS: &[Parameter] = &[
     Parameter { name: "bind", get: |s| s.bind.clone(), set: None },
@@ -213,6 +225,8 @@ pub const PARAMETERS: &[Parameter] = &[
         get: |s| s.client_output_buffer_limit.to_string(),
         set: Some(|s, v| s.client_output_buffer_limit.apply(v)),
     },
+    Parameter { name: "busy-reply-threshold", get: |s| s.busy_reply_threshold.to_string(), set: Some(set_busy_reply_threshold) },
+    Parameter { name: "lua-time-limit", get: |s| s.busy_reply_threshold.to_string(), set: Some(set_busy_reply_threshold) },
     // mokad keeps nothing on disk: these answer truthfully for tools that ask.
     Parameter { name: "save", get: |_| String::new(), set: None },
     Parameter { name: "appendonly", get: |_| "no".into(), set: None },

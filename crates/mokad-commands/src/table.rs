@@ -1,7 +1,7 @@
 //! The command table: name, arity, flags, key positions, lock scope and documentation of every
 //! command, in one place. It drives dispatch and answers COMMAND.
 
-use crate::cmd::{connection as conn, hashes, keys, lists, pubsub, server, sets, strings, transactions as tx, zsets};
+use crate::cmd::{connection as conn, hashes, keys, lists, pubsub, scripting as lua, server, sets, strings, transactions as tx, zsets};
 use crate::dispatch::Handler;
 
 /// Writes the keyspace.
@@ -33,6 +33,10 @@ pub const PUBSUB: u32 = 1 << 12;
 /// Its keys are found by parsing its arguments (SINTERCARD's, LMPOP's and ZUNION's numkeys),
 /// not by first/last/step.
 pub const MOVABLEKEYS: u32 = 1 << 13;
+/// Not shown to MONITOR (EVAL shows the commands its script runs instead).
+pub const SKIP_MONITOR: u32 = 1 << 24;
+/// May be called without any key even though it takes keys (EVAL with numkeys 0).
+pub const NO_MANDATORY_KEYS: u32 = 1 << 25;
 
 const FLAG_NAMES: &[(u32, &str)] = &[
     (WRITE, "write"),
@@ -44,8 +48,10 @@ const FLAG_NAMES: &[(u32, &str)] = &[
     (BLOCKING, "blocking"),
     (LOADING, "loading"),
     (STALE, "stale"),
+    (SKIP_MONITOR, "skip_monitor"),
     (FAST, "fast"),
     (NO_AUTH, "no_auth"),
+    (NO_MANDATORY_KEYS, "no_mandatory_keys"),
     (ALLOW_BUSY, "allow_busy"),
     (MOVABLEKEYS, "movablekeys"),
 ];
@@ -61,6 +67,21 @@ pub enum Lock {
     Db,
     /// Exclusive locks on every database: cross-database commands.
     All,
+}
+
+/// Keys that follow a count argument (EVAL's numkeys): Redis's "keynum" key spec.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyNum {
+    /// Index of the count argument.
+    pub index: i32,
+    /// First key, counted from the count argument.
+    pub first: i32,
+    /// Step between keys.
+    pub step: i32,
+    /// Key spec flags as COMMAND reports them (`RW`, `access`, ...).
+    pub flags: &'static [&'static str],
+    /// Redis's note on the spec; empty when it has none.
+    pub notes: &'static str,
 }
 
 /// One command or subcommand.
@@ -86,6 +107,8 @@ pub struct CommandSpec {
     pub run: Handler,
     /// Subcommands, for container commands.
     pub subcommands: &'static [CommandSpec],
+    /// Keys given after a count argument (the command has movable keys).
+    pub keynum: Option<KeyNum>,
 }
 
 impl CommandSpec {
@@ -111,7 +134,20 @@ impl CommandSpec {
 
     /// Flag names as COMMAND reports them.
     pub fn flag_names(&self) -> Vec<&'static str> {
-        FLAG_NAMES.iter().filter(|(bit, _)| self.flags & bit != 0).map(|(_, name)| *name).collect()
+        let mut names: Vec<&'static str> =
+            FLAG_NAMES.iter().filter(|(bit, _)| self.flags & bit != 0).map(|(_, name)| *name).collect();
+        if self.keynum.is_some() {
+            // Redis lists movablekeys just before allow_busy.
+            let at = names.iter().position(|n| *n == "allow_busy").unwrap_or(names.len());
+            names.insert(at, "movablekeys");
+        }
+        names
+    }
+
+    /// The same command with keys after a count argument.
+    pub const fn with_keynum(mut self, keynum: KeyNum) -> Self {
+        self.keynum = Some(keynum);
+        self
     }
 
     /// ACL categories as COMMAND reports them, in Redis's category order.
@@ -130,7 +166,8 @@ impl CommandSpec {
             _ => "@admin",
         };
         let has = |category: &str| match category {
-            "@read" => self.flags & READONLY != 0,
+            // Redis files EVAL_RO and friends under @scripting only.
+            "@read" => self.flags & READONLY != 0 && self.group != "scripting",
             "@write" => self.flags & WRITE != 0,
             "@fast" => self.flags & FAST != 0,
             "@slow" => self.flags & FAST == 0,
@@ -166,7 +203,7 @@ const fn cmd(
     summary: &'static str,
     run: Handler,
 ) -> CommandSpec {
-    CommandSpec { name, arity, flags, keys, lock, group, since, summary, run, subcommands: &[] }
+    CommandSpec { name, arity, flags, keys, lock, group, since, summary, run, subcommands: &[], keynum: None }
 }
 
 const fn container(
@@ -176,7 +213,19 @@ const fn container(
     summary: &'static str,
     subcommands: &'static [CommandSpec],
 ) -> CommandSpec {
-    CommandSpec { name, arity: -2, flags: 0, keys: NO_KEYS, lock: Lock::None, group, since, summary, run: server::help, subcommands }
+    CommandSpec {
+        name,
+        arity: -2,
+        flags: 0,
+        keys: NO_KEYS,
+        lock: Lock::None,
+        group,
+        since,
+        summary,
+        run: server::help,
+        subcommands,
+        keynum: None,
+    }
 }
 
 use Lock::{All, Db, None as NoLock, Shared};
@@ -228,6 +277,25 @@ const PUBSUB_SUBCOMMANDS: &[CommandSpec] = &[
     cmd("pubsub|shardnumsub", -2, PUBSUB | LOADING | STALE, NO_KEYS, NoLock, "pubsub", "7.0.0", "Returns the count of subscribers of shard channels.", pubsub::pubsub_shardnumsub),
     cmd("pubsub|help", 2, LOADING | STALE, NO_KEYS, NoLock, "pubsub", "6.2.0", "Returns helpful text about the different subcommands.", pubsub::pubsub_help),
 ];
+
+/// In the order Redis 7.0 lists them.
+const SCRIPT: &[CommandSpec] = &[
+    cmd("script|load", 3, NOSCRIPT | STALE, NO_KEYS, NoLock, "scripting", "2.6.0", "Loads a server-side Lua script to the script cache.", lua::script_load),
+    cmd("script|flush", -2, NOSCRIPT, NO_KEYS, NoLock, "scripting", "2.6.0", "Removes all server-side Lua scripts from the script cache.", lua::script_flush),
+    cmd("script|exists", -3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "2.6.0", "Determines whether server-side Lua scripts exist in the script cache.", lua::script_exists),
+    cmd("script|help", 2, LOADING | STALE, NO_KEYS, NoLock, "scripting", "5.0.0", "Returns helpful text about the different subcommands.", lua::script_help),
+    cmd("script|kill", 2, NOSCRIPT | ALLOW_BUSY, NO_KEYS, NoLock, "scripting", "2.6.0", "Terminates a server-side Lua script during execution.", lua::script_kill),
+    cmd("script|debug", 3, NOSCRIPT, NO_KEYS, NoLock, "scripting", "3.2.0", "Sets the debug mode of server-side Lua scripts.", lua::script_debug),
+];
+
+/// EVAL's keys: numkeys at index 2, then the keys.
+const fn eval_keys(flags: &'static [&'static str], notes: &'static str) -> KeyNum {
+    KeyNum { index: 2, first: 1, step: 1, flags, notes }
+}
+
+const RW_UPDATE: &[&str] = &["RW", "access", "update"];
+const RO_ACCESS: &[&str] = &["RO", "access"];
+const EVAL_FLAGS: u32 = NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS;
 
 /// Every command mokad supports.
 pub static COMMANDS: &[CommandSpec] = &[
@@ -397,6 +465,16 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("publish", 3, PUBSUB | LOADING | STALE | FAST, NO_KEYS, NoLock, "pubsub", "2.0.0", "Posts a message to a channel.", pubsub::publish),
     cmd("spublish", 3, PUBSUB | LOADING | STALE | FAST, ONE_KEY, NoLock, "pubsub", "7.0.0", "Post a message to a shard channel", pubsub::spublish),
     container("pubsub", "pubsub", "2.8.0", "A container for Pub/Sub commands.", PUBSUB_SUBCOMMANDS),
+    // Scripting: a script holds every database while it runs, so nothing interleaves.
+    cmd("eval", -3, EVAL_FLAGS, NO_KEYS, All, "scripting", "2.6.0", "Executes a server-side Lua script.", lua::eval)
+        .with_keynum(eval_keys(RW_UPDATE, "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE")),
+    cmd("evalsha", -3, EVAL_FLAGS, NO_KEYS, All, "scripting", "2.6.0", "Executes a server-side Lua script by SHA1 digest.", lua::evalsha)
+        .with_keynum(eval_keys(RW_UPDATE, "")),
+    cmd("eval_ro", -3, READONLY | EVAL_FLAGS, NO_KEYS, All, "scripting", "7.0.0", "Executes a read-only server-side Lua script.", lua::eval_ro)
+        .with_keynum(eval_keys(RO_ACCESS, "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS")),
+    cmd("evalsha_ro", -3, READONLY | EVAL_FLAGS, NO_KEYS, All, "scripting", "7.0.0", "Executes a read-only server-side Lua script by SHA1 digest.", lua::evalsha_ro)
+        .with_keynum(eval_keys(RO_ACCESS, "")),
+    container("script", "scripting", "2.6.0", "A container for Lua scripts management commands.", SCRIPT),
     // Server
     cmd("flushdb", -1, WRITE, NO_KEYS, Db, "server", "1.0.0", "Removes all keys from the current database.", server::flushdb),
     cmd("flushall", -1, WRITE, NO_KEYS, All, "server", "1.0.0", "Removes all keys from all databases.", server::flushall),
@@ -415,6 +493,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Returns detailed information about all commands.",
         run: server::command,
         subcommands: COMMAND,
+        keynum: None,
     },
 ];
 

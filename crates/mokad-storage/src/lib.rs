@@ -597,6 +597,17 @@ impl Storage {
         self.shared.dbs.iter().map(|d| d.lock.write()).collect()
     }
 
+    /// Like [`Storage::read_lock`], giving up after `timeout`: callers that must stay
+    /// responsive (a script may hold every lock for long) wait in slices.
+    pub fn try_read_lock_for(&self, db: usize, timeout: Duration) -> Option<RwLockReadGuard<'_, ()>> {
+        self.shared.dbs[db].lock.try_read_for(timeout)
+    }
+
+    /// Like [`Storage::write_lock`], giving up after `timeout`.
+    pub fn try_write_lock_for(&self, db: usize, timeout: Duration) -> Option<RwLockWriteGuard<'_, ()>> {
+        self.shared.dbs[db].lock.try_write_for(timeout)
+    }
+
     /// Starts watching `key` of `db` for `flag`.
     pub fn watch(&self, db: usize, key: Bytes, flag: &Arc<WatchFlag>) {
         self.shared.watches.watch(db, key, flag);

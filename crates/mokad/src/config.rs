@@ -33,7 +33,8 @@ then flags. Every setting can be given as a flag, with dashes or underscores:
   mokad --port 7000 --bind 127.0.0.1 --maxmemory 100mb --maxmemory-policy allkeys-lru
 
 Settings: bind, port, databases, maxmemory, maxmemory-policy, threads, proto-max-bulk-len,
-client-query-buffer-limit, maxclients, timeout, loglevel, client-output-buffer-limit.
+client-query-buffer-limit, maxclients, timeout, loglevel, client-output-buffer-limit,
+busy-reply-threshold (alias lua-time-limit).
 
   --print-config   print the effective settings as TOML and exit
   -h, --help       print this help
@@ -61,8 +62,15 @@ pub fn setting_names() -> Vec<String> {
     }
 }
 
+/// Redis's other names for a setting.
+const ALIASES: &[(&str, &str)] = &[("lua_time_limit", "busy_reply_threshold")];
+
 fn canonical(name: &str) -> String {
-    name.replace('-', "_").to_ascii_lowercase()
+    let name = name.replace('-', "_").to_ascii_lowercase();
+    match ALIASES.iter().find(|(alias, _)| *alias == name) {
+        Some((_, setting)) => setting.to_string(),
+        None => name,
+    }
 }
 
 /// Parses the command line the way redis-server does: an optional file, then `--key value`.

@@ -46,6 +46,8 @@ pub async fn run(listener: TcpListener, server: Arc<Server>) -> std::io::Result<
     }
     drop(listener);
     info!("shutting down: no longer accepting connections");
+    // A script that never ends would keep its worker thread, and the process, alive.
+    server.scripting.abort();
     for client in server.clients.all() {
         client.killed.raise();
     }

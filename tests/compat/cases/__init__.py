@@ -5,7 +5,7 @@ area's pytest marker and are skipped against mokad until the area is enabled. A 
 other areas it needs with `Case(..., needs=("lists",))`.
 """
 from . import (collection_keys, connection, hashes, keys, lists, lists_edges, object_encoding, protocol,
-               pubsub, pubsub_frames, scripting, server, sets, strings, transactions, wrongtype, zsets)
+               pubsub, pubsub_frames, scripting, scripting_eval, server, sets, strings, transactions, wrongtype, zsets)
 
 FAMILIES = {
     "connection": connection,
@@ -20,6 +20,7 @@ FAMILIES = {
     "sets": sets,
     "zsets": zsets,
     "scripting": scripting,
+    "scripting_eval": scripting_eval,
     "pubsub": pubsub,
     "pubsub_frames": pubsub_frames,
     "lists_edges": lists_edges,

@@ -13,7 +13,7 @@ use crate::errors;
 use crate::glob;
 use crate::pubsub::Kind;
 use crate::settings::PARAMETERS;
-use crate::table::{CommandSpec, COMMANDS};
+use crate::table::{CommandSpec, KeyNum, COMMANDS};
 
 /// FLUSHDB / FLUSHALL take an optional ASYNC or SYNC. Both free memory off the request path.
 fn flush_mode_ok(args: &[Bytes]) -> bool {
@@ -58,8 +58,14 @@ pub(crate) fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             return errors::SYNTAX;
         }
     }
+    // Like Redis, only SHUTDOWN NOSAVE may interrupt a busy script (nothing is saved
+    // either way here).
+    if ctx.server.scripting.is_busy() && !args[1..].iter().any(|a| is(a, "NOSAVE")) {
+        return errors::BUSY;
+    }
     ctx.session.close = true;
     ctx.session.drop_reply = true;
+    ctx.server.scripting.abort();
     ctx.server.shutdown.raise();
     Reply::OK
 }
@@ -218,12 +224,16 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
     let rss = rss_bytes();
     let (lazyfree_pending, lazyfreed) = mokad_storage::collections::lazyfree_counts();
     let maxmemory = storage.config().maxmemory;
+    let lua = server.scripting.lua_memory();
     section(
         "Memory",
         format!(
-            "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nmaxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:{lazyfree_pending}\r\n",
+            "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{}\r\nnumber_of_cached_scripts:{}\r\nmaxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:{lazyfree_pending}\r\n",
             human(used),
             human(rss),
+            human(lua),
+            server.scripting.scripts_memory(),
+            server.scripting.cached_scripts(),
             human(maxmemory),
             storage.config().policy.name(),
         ),
@@ -263,7 +273,9 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// One command's entry in COMMAND and COMMAND INFO.
 fn command_info(spec: &CommandSpec) -> Reply {
     let (first, last, step) = spec.keys;
-    let key_specs = if first > 0 {
+    let key_specs = if let Some(keynum) = spec.keynum {
+        vec![keynum_spec(&keynum)]
+    } else if first > 0 {
         let (ro, kind) = if spec.is_write() { ("RW", "update") } else { ("RO", "access") };
         vec![Reply::Map(vec![
             (Reply::bulk("flags"), Reply::Set(vec![Reply::simple(ro), Reply::simple(kind)])),
@@ -304,6 +316,37 @@ fn command_info(spec: &CommandSpec) -> Reply {
         Reply::Set(key_specs),
         Reply::Set(spec.subcommands.iter().map(command_info).collect()),
     ])
+}
+
+/// The key spec of keys that follow a count argument (EVAL's numkeys).
+fn keynum_spec(keynum: &KeyNum) -> Reply {
+    let mut fields = Vec::new();
+    if !keynum.notes.is_empty() {
+        fields.push((Reply::bulk("notes"), Reply::bulk(keynum.notes)));
+    }
+    fields.push((Reply::bulk("flags"), Reply::Set(keynum.flags.iter().map(|f| Reply::simple(f)).collect())));
+    fields.push((
+        Reply::bulk("begin_search"),
+        Reply::Map(vec![
+            (Reply::bulk("type"), Reply::bulk("index")),
+            (Reply::bulk("spec"), Reply::Map(vec![(Reply::bulk("index"), Reply::Integer(keynum.index.into()))])),
+        ]),
+    ));
+    fields.push((
+        Reply::bulk("find_keys"),
+        Reply::Map(vec![
+            (Reply::bulk("type"), Reply::bulk("keynum")),
+            (
+                Reply::bulk("spec"),
+                Reply::Map(vec![
+                    (Reply::bulk("keynumidx"), Reply::Integer(0)),
+                    (Reply::bulk("firstkey"), Reply::Integer(keynum.first.into())),
+                    (Reply::bulk("keystep"), Reply::Integer(keynum.step.into())),
+                ]),
+            ),
+        ]),
+    ));
+    Reply::Map(fields)
 }
 
 /// One command's entry in COMMAND DOCS.

@@ -55,7 +55,16 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     } else {
         Lock::Db
     };
-    let _held = hold(server, ctx.session.db, lock);
+    let _held = match hold(server, ctx.session.db, lock) {
+        Ok(held) => held,
+        Err(reply) => {
+            // Refused while a script is busy: as in Redis, the transaction stays open and
+            // doomed, so the next EXEC answers EXECABORT.
+            ctx.session.client.multi_len.store(multi.queue.len() as u64 + 1, Ordering::Relaxed);
+            ctx.session.multi = Some(Multi { failed: true, ..multi });
+            return reply;
+        }
+    };
     if watch_broken(ctx) {
         ctx.session.unwatch_all(&server.storage);
         return Reply::NullArray;
