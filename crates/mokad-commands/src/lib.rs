@@ -18,6 +18,7 @@ pub mod pubsub;
 pub mod scripting;
 pub mod server;
 pub mod settings;
+pub mod strtod;
 pub mod table;
 
 pub use dispatch::execute;

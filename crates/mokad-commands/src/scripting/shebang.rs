@@ -30,7 +30,7 @@ pub fn parse(body: &[u8]) -> Result<(ScriptFlags, usize), Reply> {
     let Some(len) = body.iter().position(|&c| c == b'\n') else {
         return Err(errors::err("ERR Invalid script shebang"));
     };
-    let parts = match split_args(&body[..len]) {
+    let parts = match mokad_resp::split_args(&body[..len]) {
         Some(parts) if !parts.is_empty() => parts,
         _ => return Err(errors::err("ERR Invalid engine in script shebang")),
     };
@@ -60,85 +60,6 @@ pub fn parse(body: &[u8]) -> Result<(ScriptFlags, usize), Reply> {
     Ok((flags, len))
 }
 
-/// Redis's `sdssplitargs`: words separated by white space, with "double" (C escapes) and
-/// 'single' quotes; `None` on unbalanced quotes or a quote not followed by a space.
-fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    loop {
-        while i < line.len() && is_space(line[i]) {
-            i += 1;
-        }
-        if i >= line.len() {
-            return Some(parts);
-        }
-        let mut word = Vec::new();
-        let (mut double, mut single) = (false, false);
-        loop {
-            let c = line.get(i).copied();
-            if double {
-                match c {
-                    None => return None,
-                    Some(b'\\') if line.get(i + 1) == Some(&b'x') && hex_pair(line, i + 2).is_some() => {
-                        word.push(hex_pair(line, i + 2)?);
-                        i += 3;
-                    }
-                    Some(b'\\') if i + 1 < line.len() => {
-                        i += 1;
-                        word.push(match line[i] {
-                            b'n' => b'\n',
-                            b'r' => b'\r',
-                            b't' => b'\t',
-                            b'b' => 0x08,
-                            b'a' => 0x07,
-                            other => other,
-                        });
-                    }
-                    Some(b'"') => {
-                        if line.get(i + 1).is_some_and(|&c| !is_space(c)) {
-                            return None;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    Some(c) => word.push(c),
-                }
-            } else if single {
-                match c {
-                    None => return None,
-                    Some(b'\\') if line.get(i + 1) == Some(&b'\'') => {
-                        i += 1;
-                        word.push(b'\'');
-                    }
-                    Some(b'\'') => {
-                        if line.get(i + 1).is_some_and(|&c| !is_space(c)) {
-                            return None;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    Some(c) => word.push(c),
-                }
-            } else {
-                match c {
-                    None => break,
-                    Some(c) if is_space(c) => break,
-                    Some(b'"') => double = true,
-                    Some(b'\'') => single = true,
-                    Some(c) => word.push(c),
-                }
-            }
-            i += 1;
-        }
-        parts.push(word);
-    }
-}
-
-fn hex_pair(line: &[u8], at: usize) -> Option<u8> {
-    let digits = line.get(at..at + 2)?;
-    u8::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
-}
 
 #[cfg(test)]
 mod tests {
