@@ -621,6 +621,48 @@ struct Mpop<'a, E> {
     count: usize,
 }
 
+/// The end an *MPOP command pops from, and how it pops there: LMPOP's LEFT/RIGHT on a list,
+/// ZMPOP's MIN/MAX on a sorted set.
+trait PopEnd: Sized {
+    /// What a client blocked in the command's blocking form waits for.
+    const KIND: WaitKind;
+    /// Reads the end argument.
+    fn parse_end(arg: &[u8]) -> Result<Self, Reply>;
+    /// Pops from `key` as `mpop` asks: `[key, [...]]`, or [`NOT_READY`].
+    fn take(mpop: &Mpop<'_, Self>, ctx: &Ctx<'_>, key: &Bytes) -> Reply;
+}
+
+/// LMPOP and ZMPOP: pops from the first non-empty key, or answers nil.
+fn mpop<E: PopEnd>(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    let mpop = match Mpop::parse(args, 1, E::parse_end) {
+        Ok(mpop) => mpop,
+        Err(reply) => return reply,
+    };
+    let shared: &Ctx<'_> = ctx;
+    take_first(shared, mpop.keys, None, |key| E::take(&mpop, shared, key)).unwrap_or(Reply::NullArray)
+}
+
+/// BLMPOP and BZMPOP: as [`mpop`], waiting up to the timeout for a key to fill.
+fn blocking_mpop<E: PopEnd>(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
+    // Redis reads numkeys, the end and COUNT before the timeout here.
+    let mpop = match Mpop::parse(args, 2, E::parse_end) {
+        Ok(mpop) => mpop,
+        Err(reply) => return reply,
+    };
+    let timeout = match parse_timeout(&args[1]) {
+        Ok(timeout) => timeout,
+        Err(reply) => return reply,
+    };
+    let shared: &Ctx<'_> = ctx;
+    match take_first(shared, mpop.keys, Some(E::KIND), |key| source_checked(shared, E::take(&mpop, shared, key))) {
+        Ok(reply) => reply,
+        Err(kick) => {
+            let keys = mpop.keys;
+            block(ctx, args, Wait { keys, kind: E::KIND, timeout, kick, at_once: TIMED_OUT })
+        }
+    }
+}
+
 impl<'a, E> Mpop<'a, E> {
     /// Parses `numkeys key [key ...] <end> [COUNT count]` starting at `args[at]`, with Redis's
     /// checks in Redis's order (the same for lists and sorted sets); `parse_end` reads the end.
@@ -649,12 +691,18 @@ impl<'a, E> Mpop<'a, E> {
     }
 }
 
-impl Mpop<'_, End> {
+impl PopEnd for End {
+    const KIND: WaitKind = WaitKind::List;
+
+    fn parse_end(arg: &[u8]) -> Result<End, Reply> {
+        End::parse(arg)
+    }
+
     /// Pops up to `count` elements from `key`: `[key, [element ...]]`, or [`NOT_READY`].
-    fn take(&self, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
+    fn take(mpop: &Mpop<'_, End>, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
         write_collection(ctx, key, IfAbsent::Reply(NOT_READY), |list: &mut List| {
             let items: Vec<Reply> =
-                (0..self.count.min(list.len())).filter_map(|_| self.end.pop(list)).map(Reply::Bulk).collect();
+                (0..mpop.count.min(list.len())).filter_map(|_| mpop.end.pop(list)).map(Reply::Bulk).collect();
             (Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Array(items)]), true)
         })
     }
@@ -666,12 +714,7 @@ impl Mpop<'_, End> {
 /// # Format
 /// `LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`
 pub(crate) fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let mpop = match Mpop::parse(args, 1, End::parse) {
-        Ok(mpop) => mpop,
-        Err(reply) => return reply,
-    };
-    let shared: &Ctx<'_> = ctx;
-    take_first(shared, mpop.keys, None, |key| mpop.take(shared, key)).unwrap_or(Reply::NullArray)
+    mpop::<End>(ctx, args)
 }
 
 /// BLMPOP: LMPOP that waits up to `timeout` seconds (0: forever) for a non-empty list.
@@ -679,23 +722,7 @@ pub(crate) fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]`
 pub(crate) fn blmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    // Redis reads numkeys, the end and COUNT before the timeout here.
-    let mpop = match Mpop::parse(args, 2, End::parse) {
-        Ok(mpop) => mpop,
-        Err(reply) => return reply,
-    };
-    let timeout = match parse_timeout(&args[1]) {
-        Ok(timeout) => timeout,
-        Err(reply) => return reply,
-    };
-    let shared: &Ctx<'_> = ctx;
-    match take_first(shared, mpop.keys, Some(WaitKind::List), |key| source_checked(shared, mpop.take(shared, key))) {
-        Ok(reply) => reply,
-        Err(kick) => {
-            let keys = mpop.keys;
-            block(ctx, args, Wait { keys, kind: WaitKind::List, timeout, kick, at_once: TIMED_OUT })
-        }
-    }
+    blocking_mpop::<End>(ctx, args)
 }
 
 fn bzpop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> Reply {
@@ -761,12 +788,18 @@ impl ScoreEnd {
     }
 }
 
-impl Mpop<'_, ScoreEnd> {
+impl PopEnd for ScoreEnd {
+    const KIND: WaitKind = WaitKind::ZSet;
+
+    fn parse_end(arg: &[u8]) -> Result<ScoreEnd, Reply> {
+        ScoreEnd::parse(arg)
+    }
+
     /// Pops up to `count` members from `key`: `[key, [[member, score] ...]]`, the pairs nested
     /// in RESP2 too, or [`NOT_READY`].
-    fn take(&self, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
+    fn take(mpop: &Mpop<'_, ScoreEnd>, ctx: &Ctx<'_>, key: &Bytes) -> Reply {
         write_collection(ctx, key, IfAbsent::Reply(NOT_READY), |zset: &mut ZSet| {
-            let popped = zsets::pop_members(zset, self.end == ScoreEnd::Max, self.count);
+            let popped = zsets::pop_members(zset, mpop.end == ScoreEnd::Max, mpop.count);
             let changed = !popped.is_empty();
             (Reply::Array(vec![Reply::Bulk(key.clone()), zsets::scored_reply(Protocol::Resp3, popped, true)]), changed)
         })
@@ -779,12 +812,7 @@ impl Mpop<'_, ScoreEnd> {
 /// # Format
 /// `ZMPOP numkeys key [key ...] <MIN | MAX> [COUNT count]`
 pub(crate) fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    let mpop = match Mpop::parse(args, 1, ScoreEnd::parse) {
-        Ok(mpop) => mpop,
-        Err(reply) => return reply,
-    };
-    let shared: &Ctx<'_> = ctx;
-    take_first(shared, mpop.keys, None, |key| mpop.take(shared, key)).unwrap_or(Reply::NullArray)
+    mpop::<ScoreEnd>(ctx, args)
 }
 
 /// BZMPOP: ZMPOP that waits up to `timeout` seconds (0: forever) for a non-empty sorted set.
@@ -792,23 +820,7 @@ pub(crate) fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
 /// # Format
 /// `BZMPOP timeout numkeys key [key ...] <MIN | MAX> [COUNT count]`
 pub(crate) fn bzmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
-    // As BLMPOP, Redis reads numkeys, the end and COUNT before the timeout.
-    let mpop = match Mpop::parse(args, 2, ScoreEnd::parse) {
-        Ok(mpop) => mpop,
-        Err(reply) => return reply,
-    };
-    let timeout = match parse_timeout(&args[1]) {
-        Ok(timeout) => timeout,
-        Err(reply) => return reply,
-    };
-    let shared: &Ctx<'_> = ctx;
-    match take_first(shared, mpop.keys, Some(WaitKind::ZSet), |key| source_checked(shared, mpop.take(shared, key))) {
-        Ok(reply) => reply,
-        Err(kick) => {
-            let keys = mpop.keys;
-            block(ctx, args, Wait { keys, kind: WaitKind::ZSet, timeout, kick, at_once: TIMED_OUT })
-        }
-    }
+    blocking_mpop::<ScoreEnd>(ctx, args)
 }
 
 #[cfg(test)]
