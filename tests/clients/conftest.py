@@ -7,7 +7,6 @@ until that area is enabled there.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,21 +15,9 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
-from servers import mokad_bin, start_mokad  # noqa: E402
+from servers import server  # noqa: E402,F401  (the session fixture)
 from areas import pytest_collection_modifyitems, pytest_configure  # noqa: E402,F401
 from rawresp import RawConn  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def server():
-    if os.environ.get("MOKAD_TARGET") != "redis" and not Path(mokad_bin()).exists():
-        pytest.exit(f"{mokad_bin()} does not exist: run `cargo build` (or set MOKAD_BIN, or "
-                    f"MOKAD_TARGET=redis to run against redis-server)", returncode=2)
-    srv = start_mokad()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture

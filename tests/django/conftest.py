@@ -6,7 +6,6 @@ redis-py, which uses RESP3 (HELLO 3) by default.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
-from servers import mokad_bin, start_mokad  # noqa: E402
+from servers import server  # noqa: E402,F401  (the session fixture)
 # Feature areas: tests of areas mokad does not implement yet are skipped against it.
 from areas import pytest_collection_modifyitems, pytest_configure  # noqa: E402,F401
 
@@ -40,18 +39,6 @@ def cache_settings(url: str) -> dict:
         "djr_resp2": {"BACKEND": DJANGO_REDIS_BACKEND, "LOCATION": f"{url}/4?protocol=2"},
         "djr_prefixed": {"BACKEND": DJANGO_REDIS_BACKEND, "LOCATION": f"{url}/3", "KEY_PREFIX": "pre*fix[1]"},
     }
-
-
-@pytest.fixture(scope="session")
-def server():
-    if os.environ.get("MOKAD_TARGET") != "redis" and not Path(mokad_bin()).exists():
-        pytest.exit(f"{mokad_bin()} does not exist: run `cargo build` (or set MOKAD_BIN, or "
-                    f"MOKAD_TARGET=redis to run against redis-server)", returncode=2)
-    srv = start_mokad()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="session")

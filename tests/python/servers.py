@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -97,3 +99,17 @@ def start_mokad(*args: str) -> Server:
     )
     _wait_ready(port, proc)
     return Server("mokad", port, proc, tmp)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The server under test for a whole pytest session (conftests import this fixture):
+    mokad, or redis-server with MOKAD_TARGET=redis."""
+    if os.environ.get("MOKAD_TARGET") != "redis" and not Path(mokad_bin()).exists():
+        pytest.exit(f"{mokad_bin()} does not exist: run `cargo build` (or set MOKAD_BIN, or "
+                    f"MOKAD_TARGET=redis to run against redis-server)", returncode=2)
+    srv = start_mokad()
+    try:
+        yield srv
+    finally:
+        srv.stop()
