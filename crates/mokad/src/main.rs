@@ -7,9 +7,12 @@ use mokad::config::{load, parse_cli, policy_is_exact, settings_from_env, USAGE};
 use mokad_commands::Server;
 use tracing::{error, info, warn, Level};
 
-/// mimalloc instead of glibc malloc: see the commit that introduced it for the measurements.
+mod alloc;
+
+/// mimalloc instead of glibc malloc: see the commit that introduced it for the measurements,
+/// and `alloc` for how it is called.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = match parse_cli(std::env::args().skip(1)) {

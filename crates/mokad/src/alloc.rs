@@ -1,0 +1,54 @@
+//! The global allocator: mimalloc, called so that its fast path is taken.
+//!
+//! The `mimalloc` crate passes every Rust allocation to `mi_malloc_aligned`. In mimalloc 3 that
+//! function takes its fast path only while the size class's current page has a free block at
+//! the wanted alignment; otherwise it goes to a generic path that, for a size that is not a
+//! power of two, over-allocates by the alignment (a 56-byte block becomes a 64-byte one) and
+//! never refills that size class's page. Most of mokad's allocations (keys, values, moka's
+//! entries) are such sizes. Every block mimalloc hands out is aligned to at least 8 bytes, so
+//! plain `mi_malloc` serves all requests that need no more; the rest keep the aligned calls.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::ffi::c_void;
+
+use libmimalloc_sys as mi;
+
+/// Alignment every mimalloc block has (its smallest block and size-class step are one word).
+const MIN_ALIGN: usize = std::mem::size_of::<usize>();
+
+/// mimalloc as the global allocator, without the aligned slow path for ordinary alignments.
+pub struct MiMalloc;
+
+unsafe impl GlobalAlloc for MiMalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.align() <= MIN_ALIGN {
+            mi::mi_malloc(layout.size()) as *mut u8
+        } else {
+            mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.align() <= MIN_ALIGN {
+            mi::mi_zalloc(layout.size()) as *mut u8
+        } else {
+            mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        mi::mi_free(ptr as *mut c_void);
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= MIN_ALIGN {
+            mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+        } else {
+            mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
+        }
+    }
+}
