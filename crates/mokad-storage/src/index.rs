@@ -49,13 +49,14 @@ impl KeyIndex {
     }
 
     /// Adds `key` (just written to the cache) with its deadline, or records its new deadline.
-    /// Callers hold the key's write lock, so a key's updates arrive in write order.
-    pub(crate) fn set_deadline(&self, hash: u64, key: &Bytes, deadline: u64) {
+    /// A key new to the index is stored as `owned` when given (sharing the cache's copy),
+    /// else copied. Callers hold the key's write lock, so a key's updates arrive in write order.
+    pub(crate) fn set_deadline(&self, hash: u64, key: &[u8], owned: Option<Bytes>, deadline: u64) {
         let mut bucket = self.buckets[bucket_of(hash)].lock();
         match bucket.get_mut(key) {
             Some(d) => *d = deadline,
             None => {
-                bucket.insert(key.clone(), deadline);
+                bucket.insert(owned.unwrap_or_else(|| Bytes::copy_from_slice(key)), deadline);
             }
         }
     }
@@ -148,7 +149,7 @@ mod tests {
         let index = KeyIndex::new();
         for i in 0..n {
             let key = Bytes::from(format!("key:{i}"));
-            index.set_deadline(hash_key(&key), &key, 0);
+            index.set_deadline(hash_key(&key), &key, None, 0);
         }
         index
     }
@@ -201,7 +202,7 @@ mod tests {
             // Churn: add and remove other keys between calls.
             for j in 0..20 {
                 let key = Bytes::from(format!("churn:{round}:{j}"));
-                index.set_deadline(hash_key(&key), &key, 0);
+                index.set_deadline(hash_key(&key), &key, None, 0);
                 let old = Bytes::from(format!("churn:{}:{j}", round.max(1) - 1));
                 index.remove_if(hash_key(&old), &old, || true);
             }

@@ -148,10 +148,19 @@ struct Stored {
 
 type ShardCache = Cache<DbKey, Stored, ahash::RandomState>;
 
-/// One moka cache and the bytes it holds.
+/// One moka cache and the bytes mokad's own writes put in it.
 struct Shard {
     cache: ShardCache,
-    bytes: Arc<AtomicI64>,
+    /// Weights inserted minus weights replaced or removed by mokad. Exact at every moment
+    /// when moka cannot evict (no capacity); with a capacity, moka's own `weighted_size` is
+    /// used instead, since only it sees evictions.
+    bytes: AtomicI64,
+}
+
+impl Shard {
+    fn add_bytes(&self, delta: i64) {
+        self.bytes.fetch_add(delta, Ordering::Relaxed);
+    }
 }
 
 /// Per-database state.
@@ -273,72 +282,53 @@ impl Shared {
             _ => None,
         };
         let (change, outcome) = decide(live);
-        let applied = match change {
+        let old_deadline = current.as_ref().and_then(|s| s.entry.expires_at);
+        let counted = match prior {
+            Prior::Live { ttl } => Some(ttl),
+            Prior::Expired => Some(true),
+            Prior::Absent | Prior::Flushed => None,
+        };
+        let database = &self.dbs[db];
+        match change {
             Change::Put(entry) => {
                 let full = entry_weight(db_key.key.len(), &entry);
                 if self.shard_capacity.is_some_and(|cap| full > cap) {
                     return Err(StorageError::TooLarge);
                 }
+                if prior == Prior::Expired {
+                    Stats::bump(&self.stats.expired_keys);
+                }
+                let deadline = entry.expires_at;
+                // The index needs its own reference only to a key it does not hold yet; cloning
+                // the key in every write would make each one allocate `Bytes`' shared header.
+                let new_to_index = !matches!(prior, Prior::Live { .. } | Prior::Expired);
+                let index_key = new_to_index.then(|| db_key.key.clone());
                 let stored = Stored { entry, generation, weight: u32::try_from(full).unwrap_or(u32::MAX) };
-                let applied = Change::Put(stored.entry.clone());
-                shard.cache.insert(db_key.clone(), stored);
-                applied
-            }
-            Change::Remove | Change::Keep if prior == Prior::Expired => {
-                shard.cache.invalidate(&db_key);
-                Change::Remove
-            }
-            Change::Remove if matches!(prior, Prior::Live { .. }) => {
-                shard.cache.invalidate(&db_key);
-                Change::Remove
-            }
-            Change::Remove | Change::Keep => Change::Keep,
-        };
-        let old_deadline = current.and_then(|s| s.entry.expires_at);
-        self.account(db, hash, &shard, &index, &db_key, prior, old_deadline, &applied);
-        Ok(outcome)
-    }
-
-    /// Updates counters, the key index and watchers after a write.
-    /// Runs under the key's stripe lock, so index updates for one key happen in write order.
-    #[allow(clippy::too_many_arguments)]
-    fn account(
-        &self,
-        db: usize,
-        hash: u64,
-        shard: &Shard,
-        index: &KeyIndex,
-        key: &DbKey,
-        prior: Prior,
-        old_deadline: Option<u64>,
-        applied: &Change,
-    ) {
-        let database = &self.dbs[db];
-        let (old_key, old_ttl) = match prior {
-            Prior::Live { ttl } => (1, i64::from(ttl)),
-            Prior::Expired => (1, 1),
-            Prior::Absent | Prior::Flushed => (0, 0),
-        };
-        if prior == Prior::Expired && *applied != Change::Keep {
-            Stats::bump(&self.stats.expired_keys);
-        }
-        match applied {
-            Change::Keep => return,
-            Change::Put(entry) => {
-                shard.bytes.fetch_add(entry_weight(key.key.len(), entry).min(u64::from(u32::MAX)) as i64, Ordering::Relaxed);
-                database.keys.fetch_add(1 - old_key, Ordering::Relaxed);
-                database.expires.fetch_add(i64::from(entry.expires_at.is_some()) - old_ttl, Ordering::Relaxed);
-                if !matches!(prior, Prior::Live { .. }) || old_deadline != entry.expires_at {
-                    index.set_deadline(hash, &key.key, entry.expires_at.unwrap_or(0));
+                shard.add_bytes(i64::from(stored.weight) - current.as_ref().map_or(0, |s| i64::from(s.weight)));
+                shard.cache.insert(db_key, stored);
+                database.keys.fetch_add(i64::from(counted.is_none()), Ordering::Relaxed);
+                database.expires.fetch_add(
+                    i64::from(deadline.is_some()) - i64::from(counted == Some(true)),
+                    Ordering::Relaxed,
+                );
+                if new_to_index || old_deadline != deadline {
+                    index.set_deadline(hash, key, index_key, deadline.unwrap_or(0));
                 }
             }
-            Change::Remove => {
-                database.keys.fetch_sub(old_key, Ordering::Relaxed);
-                database.expires.fetch_sub(old_ttl, Ordering::Relaxed);
-                index.remove_if(hash, &key.key, || !shard.cache.contains_key(key));
+            Change::Remove | Change::Keep if prior == Prior::Expired || (change == Change::Remove && counted.is_some()) => {
+                if prior == Prior::Expired {
+                    Stats::bump(&self.stats.expired_keys);
+                }
+                shard.cache.invalidate(&db_key);
+                shard.add_bytes(-current.as_ref().map_or(0, |s| i64::from(s.weight)));
+                database.keys.fetch_sub(1, Ordering::Relaxed);
+                database.expires.fetch_sub(i64::from(counted == Some(true)), Ordering::Relaxed);
+                index.remove_if(hash, key, || !shard.cache.contains_key(&db_key));
             }
+            Change::Remove | Change::Keep => return Ok(outcome),
         }
-        self.watches.touch(db, &key.key);
+        self.watches.touch(db, key);
+        Ok(outcome)
     }
 
     /// Deletes expired keys found through the index's deadlines until `budget` has passed,
@@ -477,9 +467,25 @@ impl Storage {
         self.shared.dbs[db].expires.load(Ordering::Relaxed).max(0) as u64
     }
 
-    /// Bytes held, as the memory budget counts them.
+    /// Bytes held, as the memory budget counts them. Exact when nothing can be evicted (no
+    /// budget, or `noeviction`); otherwise moka's count, which lags the latest writes by at
+    /// most its pending-write queue (see [`Storage::exact_used_memory`]).
     pub fn used_memory(&self) -> u64 {
-        self.shared.shards.iter().map(|s| s.load().bytes.load(Ordering::Relaxed)).sum::<i64>().max(0) as u64
+        let shards = self.shared.shards.iter().map(|s| s.load());
+        if self.shared.shard_capacity.is_none() {
+            shards.map(|s| s.bytes.load(Ordering::Relaxed)).sum::<i64>().max(0) as u64
+        } else {
+            shards.map(|s| s.cache.weighted_size()).sum()
+        }
+    }
+
+    /// [`Storage::used_memory`] after moka has applied every pending write (for INFO, not for
+    /// the per-command budget check).
+    pub fn exact_used_memory(&self) -> u64 {
+        if self.shared.shard_capacity.is_some() {
+            self.run_pending_tasks();
+        }
+        self.used_memory()
     }
 
     /// Whether the budget is exceeded: with `noeviction`, writes that may grow memory fail.
@@ -507,8 +513,9 @@ impl Storage {
                     let shard = shared.shards[(hash as usize) & (shared.shards.len() - 1)].load();
                     let db_key = DbKey { db: db as u32, key };
                     let _stripe = shared.stripes[(hash as usize) & (STRIPES - 1)].lock();
-                    if shard.cache.get(&db_key).is_some_and(|s| s.generation <= old_generation) {
+                    if let Some(old) = shard.cache.get(&db_key).filter(|s| s.generation <= old_generation) {
                         shard.cache.invalidate(&db_key);
+                        shard.add_bytes(-i64::from(old.weight));
                     }
                     if i % 1024 == 1023 {
                         std::thread::sleep(Duration::from_millis(1));
@@ -633,28 +640,27 @@ impl Storage {
 }
 
 fn build_shard(shared: Weak<Shared>, config: &StorageConfig, capacity: Option<u64>) -> Shard {
-    let bytes = Arc::new(AtomicI64::new(0));
-    let listener_bytes = bytes.clone();
     let mut builder = Cache::builder()
         .weigher(|k: &DbKey, v: &Stored| u32::try_from(weight(k, v)).unwrap_or(u32::MAX))
-        .eviction_listener(move |key: Arc<DbKey>, stored: Stored, cause: RemovalCause| {
-            listener_bytes.fetch_sub(weight(&key, &stored) as i64, Ordering::Relaxed);
-            // moka has no expiry policy, so Size (eviction or refused admission) is the only
-            // removal it makes by itself; the others come from mokad's own writes.
+        .eviction_policy(match config.policy {
+            EvictionPolicy::AllKeysLfu => moka::policy::EvictionPolicy::tiny_lfu(),
+            _ => moka::policy::EvictionPolicy::lru(),
+        });
+    // moka has no expiry policy, so evicting (or refusing admission) to stay within a capacity
+    // is the only removal it makes by itself; mokad accounts for its own writes as it makes
+    // them. Without a capacity nothing is ever evicted, so no listener is set: a listener makes
+    // moka take a per-key lock in a concurrent map on every write, which cost about a tenth of
+    // a SET (see the commit that made it conditional).
+    if let Some(capacity) = capacity {
+        builder = builder.max_capacity(capacity).eviction_listener(move |key: Arc<DbKey>, stored: Stored, cause: RemovalCause| {
             if cause == RemovalCause::Size {
                 if let Some(shared) = shared.upgrade() {
                     on_evicted(&shared, &key, &stored);
                 }
             }
-        })
-        .eviction_policy(match config.policy {
-            EvictionPolicy::AllKeysLfu => moka::policy::EvictionPolicy::tiny_lfu(),
-            _ => moka::policy::EvictionPolicy::lru(),
         });
-    if let Some(capacity) = capacity {
-        builder = builder.max_capacity(capacity);
     }
-    Shard { cache: builder.build_with_hasher(ahash::RandomState::new()), bytes }
+    Shard { cache: builder.build_with_hasher(ahash::RandomState::new()), bytes: AtomicI64::new(0) }
 }
 
 /// Bookkeeping for an entry moka evicted (or refused) to stay within the budget.

@@ -63,11 +63,11 @@ impl WatchRegistry {
     }
 
     /// Marks the watchers of `key` dirty.
-    pub(crate) fn touch(&self, db: usize, key: &Bytes) {
+    pub(crate) fn touch(&self, db: usize, key: &[u8]) {
         if self.watched.load(Ordering::SeqCst) == 0 {
             return;
         }
-        if let Some(watchers) = self.keys.lock().get(&(db, key.clone())) {
+        if let Some(watchers) = self.keys.lock().get(&(db, Bytes::copy_from_slice(key))) {
             for flag in watchers.iter().filter_map(Weak::upgrade) {
                 flag.set();
             }

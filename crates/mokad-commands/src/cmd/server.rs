@@ -220,7 +220,7 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> Reply {
             server.blocking.blocked_clients()
         ),
     );
-    let used = storage.used_memory();
+    let used = storage.exact_used_memory();
     let rss = rss_bytes();
     let (lazyfree_pending, lazyfreed) = mokad_storage::collections::lazyfree_counts();
     let maxmemory = storage.config().maxmemory;
