@@ -26,9 +26,13 @@ pub struct Ctx<'a> {
 /// A command handler: parses its arguments (the name first) and executes.
 pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Reply;
 
-fn table() -> &'static HashMap<&'static str, &'static CommandSpec> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
-    TABLE.get_or_init(|| COMMANDS.iter().map(|c| (c.name, c)).collect())
+/// Command names to specs. Hashed with ahash: std's SipHash made the look-up cost as much as
+/// parsing the request.
+type Table = HashMap<&'static [u8], &'static CommandSpec, ahash::RandomState>;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect())
 }
 
 /// Looks a command up by name, ignoring case.
@@ -40,7 +44,7 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     let lower = &mut buf[..name.len()];
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
-    table().get(std::str::from_utf8(lower).ok()?).copied()
+    table().get(&*lower).copied()
 }
 
 /// Resolves the command (or subcommand) a request names, checking arity; the error reply is
