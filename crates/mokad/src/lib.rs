@@ -10,10 +10,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use mokad_commands::{execute, ClientInfo, ReplyMode, Server, Session};
 use mokad_resp::{Limits, Reply, RequestParser};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, info, warn};
 
@@ -22,6 +22,11 @@ const READ_CHUNK: usize = 16 * 1024;
 
 /// Largest reply buffer kept between batches; a larger one is released after writing.
 const KEEP_OUT_BUFFER: usize = 1024 * 1024;
+
+/// Replies waiting for a client to read them beyond which its requests are no longer read.
+/// Redis buffers without limit for normal clients; this bounds the memory one client that
+/// never reads can take, far above what a pipeline that is read eventually needs.
+const MAX_PENDING_OUTPUT: usize = 256 * 1024 * 1024;
 
 /// How long a shutdown waits for connections to finish their commands.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -89,10 +94,7 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
     let client = session.client.clone();
     let mut parser = RequestParser::default();
     let mut input = BytesMut::with_capacity(READ_CHUNK);
-    let mut output = BytesMut::with_capacity(READ_CHUNK);
-    // Bytes of pub/sub messages in `output`: they count against the client's output limit
-    // until written.
-    let mut messages = 0;
+    let mut out = Output::default();
     loop {
         let (timeout, query_limit, max_bulk_len) = {
             let settings = server.settings.read();
@@ -104,19 +106,31 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         }
         // Like Redis, a subscriber waits for messages, not commands: `timeout` spares it.
         let timeout = if session.subscriptions.is_empty() { timeout } else { 0 };
-        let read = tokio::select! {
-            read = stream.read_buf(&mut input) => read,
+        // Requests are read while replies wait to be written, as Redis does: a client that
+        // sends a whole pipeline before reading any reply must not find both socket buffers
+        // full and the server waiting for it. Past `MAX_PENDING_OUTPUT` the server stops
+        // reading until the client reads.
+        let reading = out.buf.len() < MAX_PENDING_OUTPUT;
+        let ready = tokio::select! {
+            ready = stream.readable(), if reading => ready,
+            ready = stream.writable(), if !out.buf.is_empty() => {
+                ready.map_err(|e| format!("write error: {e}"))?;
+                out.write_ready(stream, &client)?;
+                continue;
+            }
             () = client.killed.wait() => return Err("killed".into()),
-            () = idle(timeout) => return Err("idle timeout".into()),
+            () = idle(timeout), if out.buf.is_empty() => return Err("idle timeout".into()),
             () = client.mailbox.ready() => {
-                messages += client.mailbox.drain(session.protocol, &mut output);
-                flush(stream, &client, &mut output, &mut messages).await?;
+                out.messages += client.mailbox.drain(session.protocol, &mut out.buf);
+                out.write_ready(stream, &client)?;
                 continue;
             }
         };
-        match read {
+        ready.map_err(|e| format!("read error: {e}"))?;
+        match stream.try_read_buf(&mut input) {
             Ok(0) => return Ok(()),
             Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
             Err(e) => return Err(format!("read error: {e}")),
         }
         // Like Redis, the limit applies to the unparsed input, checked before anything in it runs
@@ -130,14 +144,14 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
             match parser.parse(&mut input) {
                 Ok(Some(request)) => {
                     // Messages published before this command go out before its reply.
-                    messages += client.mailbox.drain(session.protocol, &mut output);
+                    out.messages += client.mailbox.drain(session.protocol, &mut out.buf);
                     session.skip_current = std::mem::take(&mut session.skip_next);
                     let mut reply = execute(server, session, request);
                     if session.blocked.is_some() {
                         // BLPOP and friends found nothing: park until served or timed out.
-                        reply = blocked::wait(stream, server, session, &mut input, &mut output).await?;
+                        reply = blocked::wait(stream, server, session, &mut input, &mut out.buf).await?;
                     }
-                    send(session, &reply, &mut output);
+                    send(session, &reply, &mut out.buf);
                     if session.close || client.killed.is_raised() {
                         close = true;
                         break;
@@ -145,8 +159,8 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    Reply::Error(format!("ERR {e}").into()).encode(session.protocol, &mut output);
-                    let _ = stream.write_all(&output).await;
+                    Reply::Error(format!("ERR {e}").into()).encode(session.protocol, &mut out.buf);
+                    let _ = stream.write_all(&out.buf).await;
                     return Err(format!("protocol error: {e}"));
                 }
             }
@@ -155,34 +169,74 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
             // Let the subscribers just woken (queued on this worker) write first, as Redis does.
             tokio::task::yield_now().await;
         }
-        flush(stream, &client, &mut output, &mut messages).await?;
         if close {
+            out.flush(stream, &client).await?;
             return Ok(());
         }
+        out.write_ready(stream, &client)?;
     }
 }
 
-/// Writes and empties `output`, then counts the message bytes in it as written. A client
-/// killed meanwhile (CLIENT KILL, or a subscriber past its output limit that stopped reading)
-/// stops the write instead of holding the task in it forever.
-async fn flush(stream: &mut TcpStream, client: &ClientInfo, output: &mut BytesMut, messages: &mut usize) -> Result<(), Closed> {
-    if output.is_empty() {
-        return Ok(());
+/// Replies and messages waiting to be written to the client.
+struct Output {
+    buf: BytesMut,
+    /// Bytes of pub/sub messages in `buf`: they count against the client's output limit until
+    /// written.
+    messages: usize,
+    /// `buf` has held more than `KEEP_OUT_BUFFER` since it was last empty. (Its capacity no
+    /// longer shows it once written bytes have been advanced past.)
+    grown: bool,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output { buf: BytesMut::with_capacity(READ_CHUNK), messages: 0, grown: false }
     }
-    tokio::select! {
-        // The write first: a reply that fits the socket buffer still goes out to a client that
-        // has just killed itself.
-        biased;
-        written = stream.write_all(output) => written.map_err(|e| format!("write error: {e}"))?,
-        () = client.killed.wait() => return Err("killed".into()),
+}
+
+impl Output {
+    /// Writes as much as the socket takes now, without waiting.
+    fn write_ready(&mut self, stream: &TcpStream, client: &ClientInfo) -> Result<(), Closed> {
+        self.grown |= self.buf.len() > KEEP_OUT_BUFFER;
+        while !self.buf.is_empty() {
+            match stream.try_write(&self.buf) {
+                Ok(written) => self.buf.advance(written),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(format!("write error: {e}")),
+            }
+        }
+        self.written(client);
+        Ok(())
     }
-    client.mailbox.written(std::mem::take(messages));
-    if output.capacity() > KEEP_OUT_BUFFER {
-        *output = BytesMut::with_capacity(READ_CHUNK);
-    } else {
-        output.clear();
+
+    /// Writes everything. A client killed meanwhile (CLIENT KILL, or a subscriber past its
+    /// output limit that stopped reading) stops the write instead of holding the task in it
+    /// forever.
+    async fn flush(&mut self, stream: &mut TcpStream, client: &ClientInfo) -> Result<(), Closed> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        tokio::select! {
+            // The write first: a reply that fits the socket buffer still goes out to a client
+            // that has just killed itself.
+            biased;
+            written = stream.write_all(&self.buf) => written.map_err(|e| format!("write error: {e}"))?,
+            () = client.killed.wait() => return Err("killed".into()),
+        }
+        self.written(client);
+        Ok(())
     }
-    Ok(())
+
+    /// Once everything has been written: its messages no longer count against the client's
+    /// output limit, and a buffer grown by a large reply is released.
+    fn written(&mut self, client: &ClientInfo) {
+        client.mailbox.written(std::mem::take(&mut self.messages));
+        if std::mem::take(&mut self.grown) || self.buf.capacity() > KEEP_OUT_BUFFER {
+            self.buf = BytesMut::with_capacity(READ_CHUNK);
+        } else {
+            self.buf.clear();
+        }
+    }
 }
 
 /// Encodes a reply unless CLIENT REPLY (OFF, or a SKIP before this command) or the command

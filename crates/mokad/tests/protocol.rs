@@ -371,3 +371,27 @@ fn client_reply_skip_twice_skips_the_next_command_too() {
     assert_eq!(raw.read_reply(), b":2\r\n");
     raw.assert_silent(Duration::from_millis(100));
 }
+
+#[test]
+fn a_pipeline_sent_whole_before_any_reply_is_read_completes() {
+    // Requests and replies both far larger than the socket buffers: a server that stops
+    // reading while it cannot write would leave this client blocked in its write, as redis-py
+    // is when it sends a large pipeline. Redis reads on and buffers the replies.
+    let server = Server::start();
+    let mut raw = server.raw();
+    let key = vec![b'k'; 1000];
+    let value = vec![b'v'; 4000];
+    raw.send_cmd(&[b"SET", &key, &value]);
+    assert_eq!(raw.read_reply(), b"+OK\r\n");
+    let count = 20_000;
+    let get = encode(&[b"GET", &key]);
+    let pipeline: Vec<u8> = get.iter().copied().cycle().take(get.len() * count).collect();
+    raw.send(&pipeline).expect("the server reads the whole pipeline before any reply is read");
+    let mut expected = format!("${}\r\n", value.len()).into_bytes();
+    expected.extend_from_slice(&value);
+    expected.extend_from_slice(b"\r\n");
+    for i in 0..count {
+        assert_eq!(raw.read_reply(), expected, "reply {i}");
+    }
+    raw.assert_silent(Duration::from_millis(100));
+}
