@@ -110,28 +110,29 @@ async fn connection_loop(stream: &mut TcpStream, server: &Server, session: &mut 
         // sends a whole pipeline before reading any reply must not find both socket buffers
         // full and the server waiting for it. Past `MAX_PENDING_OUTPUT` the server stops
         // reading until the client reads.
-        let reading = out.buf.len() < MAX_PENDING_OUTPUT;
-        let ready = tokio::select! {
-            ready = stream.readable(), if reading => ready,
-            ready = stream.writable(), if !out.buf.is_empty() => {
-                ready.map_err(|e| format!("write error: {e}"))?;
-                out.write_ready(stream, &client)?;
-                continue;
+        // Read what has arrived; wait only when nothing has.
+        loop {
+            let reading = out.buf.len() < MAX_PENDING_OUTPUT;
+            let read = if reading { stream.try_read_buf(&mut input) } else { Err(std::io::ErrorKind::WouldBlock.into()) };
+            match read {
+                Ok(0) => return Ok(()),
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(format!("read error: {e}")),
             }
-            () = client.killed.wait() => return Err("killed".into()),
-            () = idle(timeout), if out.buf.is_empty() => return Err("idle timeout".into()),
-            () = client.mailbox.ready() => {
-                out.messages += client.mailbox.drain(session.protocol, &mut out.buf);
-                out.write_ready(stream, &client)?;
-                continue;
+            tokio::select! {
+                ready = stream.readable(), if reading => ready.map_err(|e| format!("read error: {e}"))?,
+                ready = stream.writable(), if !out.buf.is_empty() => {
+                    ready.map_err(|e| format!("write error: {e}"))?;
+                    out.write_ready(stream, &client)?;
+                }
+                () = client.killed.wait() => return Err("killed".into()),
+                () = idle(timeout), if out.buf.is_empty() => return Err("idle timeout".into()),
+                () = client.mailbox.ready() => {
+                    out.messages += client.mailbox.drain(session.protocol, &mut out.buf);
+                    out.write_ready(stream, &client)?;
+                }
             }
-        };
-        ready.map_err(|e| format!("read error: {e}"))?;
-        match stream.try_read_buf(&mut input) {
-            Ok(0) => return Ok(()),
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-            Err(e) => return Err(format!("read error: {e}")),
         }
         // Like Redis, the limit applies to the unparsed input, checked before anything in it runs
         // (arguments already complete have left the buffer, as Redis moves them to argv).
