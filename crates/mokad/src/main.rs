@@ -62,7 +62,11 @@ fn main() -> ExitCode {
         );
     }
     let threads = if settings.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { settings.threads };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .on_thread_park(alloc::collect_if_due)
+        .enable_all()
+        .build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("mokad: cannot start runtime: {e}");
