@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use parking_lot::Mutex;
 
 const BUCKET_BITS: u32 = 10;
@@ -37,6 +39,10 @@ type Bucket = HashMap<Bytes, u64, ahash::RandomState>;
 /// The keys of one database.
 pub(crate) struct KeyIndex {
     buckets: Box<[Mutex<Bucket>]>,
+    /// Per bucket, a time at or before every deadline in it (`u64::MAX`: none), so that the
+    /// expiry sweep skips a bucket with nothing due without reading it. Lowered when a deadline
+    /// is set; raised only by the sweep of that bucket. Changed under the bucket's lock.
+    next_due: Box<[AtomicU64]>,
 }
 
 fn bucket_of(hash: u64) -> usize {
@@ -45,19 +51,26 @@ fn bucket_of(hash: u64) -> usize {
 
 impl KeyIndex {
     pub(crate) fn new() -> Self {
-        KeyIndex { buckets: (0..BUCKETS).map(|_| Mutex::new(Bucket::default())).collect() }
+        KeyIndex {
+            buckets: (0..BUCKETS).map(|_| Mutex::new(Bucket::default())).collect(),
+            next_due: (0..BUCKETS).map(|_| AtomicU64::new(u64::MAX)).collect(),
+        }
     }
 
     /// Adds `key` (just written to the cache) with its deadline, or records its new deadline.
     /// A key new to the index is stored as `owned` when given (sharing the cache's copy),
     /// else copied. Callers hold the key's write lock, so a key's updates arrive in write order.
     pub(crate) fn set_deadline(&self, hash: u64, key: &[u8], owned: Option<Bytes>, deadline: u64) {
-        let mut bucket = self.buckets[bucket_of(hash)].lock();
+        let b = bucket_of(hash);
+        let mut bucket = self.buckets[b].lock();
         match bucket.get_mut(key) {
             Some(d) => *d = deadline,
             None => {
                 bucket.insert(owned.unwrap_or_else(|| Bytes::copy_from_slice(key)), deadline);
             }
+        }
+        if deadline != 0 {
+            self.next_due[b].fetch_min(deadline, Ordering::Relaxed);
         }
     }
 
@@ -68,7 +81,28 @@ impl KeyIndex {
 
     /// Keys of bucket `bucket` whose recorded deadline is at or before `now`.
     pub(crate) fn expired_in(&self, bucket: usize, now: u64) -> Vec<Bytes> {
-        self.buckets[bucket].lock().iter().filter(|(_, &d)| d != 0 && d <= now).map(|(k, _)| k.clone()).collect()
+        if self.next_due[bucket].load(Ordering::Relaxed) > now {
+            return Vec::new();
+        }
+        let keys = self.buckets[bucket].lock();
+        let mut due = Vec::new();
+        let mut next = u64::MAX;
+        for (key, &deadline) in keys.iter().filter(|(_, &d)| d != 0) {
+            if deadline <= now {
+                due.push(key.clone());
+            } else {
+                next = next.min(deadline);
+            }
+        }
+        // The due keys are about to be deleted; if one is not (its deadline changed), setting
+        // that deadline has lowered `next_due` again, or will once this lock is released.
+        self.next_due[bucket].store(next, Ordering::Relaxed);
+        due
+    }
+
+    /// Removes `key`; the caller knows it is gone from the cache (it holds the key's write lock).
+    pub(crate) fn remove(&self, hash: u64, key: &[u8]) {
+        self.buckets[bucket_of(hash)].lock().remove(key);
     }
 
     /// Removes `key` if `gone()` still holds while the bucket is locked. Writers add a key only
