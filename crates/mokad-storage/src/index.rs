@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+
+use crate::key::{DbKey, IndexKey};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
@@ -34,7 +36,7 @@ pub(crate) fn hash_key(key: &[u8]) -> u64 {
 }
 
 /// Keys of a bucket with their deadlines in Unix ms (0: none).
-type Bucket = HashMap<Bytes, u64, ahash::RandomState>;
+type Bucket = HashMap<IndexKey, u64, ahash::RandomState>;
 
 /// The keys of one database.
 pub(crate) struct KeyIndex {
@@ -58,15 +60,14 @@ impl KeyIndex {
     }
 
     /// Adds `key` (just written to the cache) with its deadline, or records its new deadline.
-    /// A key new to the index is stored as `owned` when given (sharing the cache's copy),
-    /// else copied. Callers hold the key's write lock, so a key's updates arrive in write order.
-    pub(crate) fn set_deadline(&self, hash: u64, key: &[u8], owned: Option<Bytes>, deadline: u64) {
+    /// Callers hold the key's write lock, so a key's updates arrive in write order.
+    pub(crate) fn set_deadline(&self, hash: u64, key: &DbKey, deadline: u64) {
         let b = bucket_of(hash);
         let mut bucket = self.buckets[b].lock();
-        match bucket.get_mut(key) {
+        match bucket.get_mut(key.key()) {
             Some(d) => *d = deadline,
             None => {
-                bucket.insert(owned.unwrap_or_else(|| Bytes::copy_from_slice(key)), deadline);
+                bucket.insert(key.index_key(), deadline);
             }
         }
         if deadline != 0 {
@@ -80,7 +81,7 @@ impl KeyIndex {
     }
 
     /// Keys of bucket `bucket` whose recorded deadline is at or before `now`.
-    pub(crate) fn expired_in(&self, bucket: usize, now: u64) -> Vec<Bytes> {
+    pub(crate) fn expired_in(&self, bucket: usize, now: u64) -> Vec<IndexKey> {
         if self.next_due[bucket].load(Ordering::Relaxed) > now {
             return Vec::new();
         }
@@ -124,7 +125,7 @@ impl KeyIndex {
             let mut keys: Vec<(u64, Bytes)> = self.buckets[bucket]
                 .lock()
                 .keys()
-                .map(|k| (hash_key(k), k.clone()))
+                .map(|k| (hash_key(k.key()), k.to_bytes()))
                 .filter(|(h, _)| *h >= from)
                 .collect();
             keys.sort_unstable_by_key(|(h, _)| *h);
@@ -153,6 +154,11 @@ impl KeyIndex {
 
     /// Every key, in no particular order.
     pub(crate) fn all(&self) -> Vec<Bytes> {
+        self.keys().iter().map(IndexKey::to_bytes).collect()
+    }
+
+    /// Every key as the index holds it (sharing the cache's allocation).
+    pub(crate) fn keys(&self) -> Vec<IndexKey> {
         let mut keys = Vec::new();
         for bucket in self.buckets.iter() {
             keys.extend(bucket.lock().keys().cloned());
@@ -168,7 +174,7 @@ impl KeyIndex {
             let bucket = self.buckets[(start + step) % BUCKETS].lock();
             if !bucket.is_empty() {
                 let skip = (seed >> 32) as usize % bucket.len();
-                return bucket.keys().cycle().skip(skip).take(limit.min(bucket.len())).cloned().collect();
+                return bucket.keys().cycle().skip(skip).take(limit.min(bucket.len())).map(IndexKey::to_bytes).collect();
             }
         }
         Vec::new()
@@ -182,8 +188,8 @@ mod tests {
     fn filled(n: usize) -> KeyIndex {
         let index = KeyIndex::new();
         for i in 0..n {
-            let key = Bytes::from(format!("key:{i}"));
-            index.set_deadline(hash_key(&key), &key, None, 0);
+            let key = DbKey::new(0, format!("key:{i}").as_bytes());
+            index.set_deadline(hash_key(key.key()), &key, 0);
         }
         index
     }
@@ -235,8 +241,8 @@ mod tests {
             seen.extend(keys);
             // Churn: add and remove other keys between calls.
             for j in 0..20 {
-                let key = Bytes::from(format!("churn:{round}:{j}"));
-                index.set_deadline(hash_key(&key), &key, None, 0);
+                let key = DbKey::new(0, format!("churn:{round}:{j}").as_bytes());
+                index.set_deadline(hash_key(key.key()), &key, 0);
                 let old = Bytes::from(format!("churn:{}:{j}", round.max(1) - 1));
                 index.remove_if(hash_key(&old), &old, || true);
             }

@@ -25,6 +25,7 @@
 pub mod collections;
 mod clock;
 mod index;
+mod key;
 mod value;
 mod watch;
 
@@ -43,6 +44,7 @@ pub use value::{Entry, Value, ENTRY_OVERHEAD};
 pub use watch::WatchFlag;
 
 use index::{hash_key, KeyIndex, BUCKETS};
+use key::{with_db_key, DbKey};
 use watch::WatchRegistry;
 
 /// How the keyspace makes room when `maxmemory` is reached.
@@ -127,13 +129,6 @@ impl Stats {
             counter.store(0, Ordering::Relaxed);
         }
     }
-}
-
-/// A key as the caches hold it: database number and key bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct DbKey {
-    db: u32,
-    key: Bytes,
 }
 
 /// A cached entry with the generation of its database it was written in. Laid out in 56
@@ -264,7 +259,7 @@ impl Shared {
 
     fn peek(&self, db: usize, key: &Bytes) -> Option<Entry> {
         let hash = hash_key(key);
-        let stored = self.shard(hash).cache.get(&DbKey { db: db as u32, key: key.clone() })?;
+        let stored = with_db_key(db, key, |k| self.shard(hash).cache.get(k))?;
         if stored.generation != generation_tag(self.dbs[db].generation.load(Ordering::Acquire)) {
             return None;
         }
@@ -292,7 +287,7 @@ impl Shared {
         let index = database.index.load();
         let generation = generation_tag(database.generation.load(Ordering::Acquire));
         let now = self.now_ms();
-        let db_key = DbKey { db: db as u32, key: Bytes::copy_from_slice(key) };
+        let db_key = DbKey::new(db, key);
         // Every write to a key holds its stripe lock from the read to the change: that is what
         // makes read-modify-write commands atomic (see `STRIPES`).
         let _stripe = self.stripes[(hash as usize) & (STRIPES - 1)].lock();
@@ -318,7 +313,7 @@ impl Shared {
         let database = &self.dbs[db];
         match change {
             Change::Put(entry) => {
-                let full = entry_weight(db_key.key.len(), &entry);
+                let full = entry_weight(key.len(), &entry);
                 if self.shard_capacity.is_some_and(|cap| full > cap) {
                     return Err(StorageError::TooLarge);
                 }
@@ -327,10 +322,8 @@ impl Shared {
                 }
                 // 0 means "no deadline" in `Stored` and the index: a deadline of 0 is long past.
                 let deadline = entry.expires_at.map(|at| at.max(1));
-                // The index needs its own reference only to a key it does not hold yet; cloning
-                // the key in every write would make each one allocate `Bytes`' shared header.
                 let new_to_index = !matches!(prior, Prior::Live { .. } | Prior::Expired);
-                let index_key = new_to_index.then(|| db_key.key.clone());
+                let index_key = (new_to_index || old_deadline != deadline).then(|| db_key.clone());
                 let stored = Stored {
                     value: entry.value,
                     expires_at: deadline.unwrap_or(0),
@@ -344,8 +337,8 @@ impl Shared {
                     i64::from(deadline.is_some()) - i64::from(counted == Some(true)),
                     Ordering::Relaxed,
                 );
-                if new_to_index || old_deadline != deadline {
-                    index.set_deadline(hash, key, index_key, deadline.unwrap_or(0));
+                if let Some(index_key) = index_key {
+                    index.set_deadline(hash, &index_key, deadline.unwrap_or(0));
                 }
             }
             Change::Remove | Change::Keep if prior == Prior::Expired || (change == Change::Remove && counted.is_some()) => {
@@ -380,7 +373,7 @@ impl Shared {
             for step in 0..BUCKETS {
                 let bucket = (start + step) % BUCKETS;
                 for key in index.expired_in(bucket, now) {
-                    let _ = self.update(db, &key, |_| (Change::Keep, ()));
+                    let _ = self.update(db, key.key(), |_| (Change::Keep, ()));
                     removed += 1;
                 }
                 if started.elapsed() >= budget {
@@ -541,11 +534,11 @@ impl Storage {
         std::thread::Builder::new()
             .name("mokad-flushdb".into())
             .spawn(move || {
-                for (i, key) in old_index.all().into_iter().enumerate() {
+                for (i, key) in old_index.keys().into_iter().enumerate() {
                     let Some(shared) = shared.upgrade() else { return };
-                    let hash = hash_key(&key);
+                    let hash = hash_key(key.key());
                     let shard = shared.shards[(hash as usize) & (shared.shards.len() - 1)].load();
-                    let db_key = DbKey { db: db as u32, key };
+                    let db_key = key.db_key();
                     let _stripe = shared.stripes[(hash as usize) & (STRIPES - 1)].lock();
                     let current = generation_tag(shared.dbs[db].generation.load(Ordering::Acquire));
                     if let Some(old) = shard.cache.get(&db_key).filter(|s| s.generation != current) {
@@ -700,7 +693,7 @@ fn build_shard(shared: Weak<Shared>, config: &StorageConfig, capacity: Option<u6
 
 /// Bookkeeping for an entry moka evicted (or refused) to stay within the budget.
 fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored) {
-    let db = key.db as usize;
+    let db = key.db();
     let database = &shared.dbs[db];
     if stored.generation != generation_tag(database.generation.load(Ordering::Acquire)) {
         return;
@@ -708,10 +701,10 @@ fn on_evicted(shared: &Shared, key: &DbKey, stored: &Stored) {
     Stats::bump(&shared.stats.evicted_keys);
     database.keys.fetch_sub(1, Ordering::Relaxed);
     database.expires.fetch_sub(i64::from(stored.expires_at != 0), Ordering::Relaxed);
-    let hash = hash_key(&key.key);
+    let hash = hash_key(key.key());
     let shard = shared.shards[(hash as usize) & (shared.shards.len() - 1)].load();
-    database.index.load().remove_if(hash, &key.key, || !shard.cache.contains_key(key));
-    shared.watches.touch(db, &key.key);
+    database.index.load().remove_if(hash, key.key(), || !shard.cache.contains_key(key));
+    shared.watches.touch(db, key.key());
 }
 
 /// How often the janitor sweeps expired keys.
