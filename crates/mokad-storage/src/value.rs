@@ -10,9 +10,10 @@ use crate::collections::{Hash, List, Set, Shared, ZSet};
 /// Per entry there is moka's `Arc`'d key and value entry, hash-table slot, access-order deque
 /// node and frequency-sketch share; mokad's key-index slot and deadline; and the allocator's
 /// rounding of the key and value allocations. Measured RSS growth after loading (mimalloc,
-/// release build, `redis-cli --pipe`): 663 bytes per key for 1M keys of 16 + 100 bytes (547
-/// over the payload) and 793 per key for 500k keys of 16 + 200 bytes (577 over).
-pub const ENTRY_OVERHEAD: usize = 560;
+/// release build, redis-py pipelines of distinct 16-byte keys): 545 bytes per key for 1M keys
+/// of 16 + 100 bytes (429 over the payload) and 663 per key for 500k keys of 16 + 200 bytes
+/// (447 over).
+pub const ENTRY_OVERHEAD: usize = 448;
 
 /// Bytes counted for a collection beyond its elements: the `Arc`, the lock and the container.
 pub const COLLECTION_OVERHEAD: usize = 96;
