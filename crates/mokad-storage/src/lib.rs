@@ -310,7 +310,6 @@ impl Shared {
             Prior::Expired => Some(true),
             Prior::Absent | Prior::Flushed => None,
         };
-        let database = &self.dbs[db];
         match change {
             Change::Put(entry) => {
                 let full = entry_weight(key.len(), &entry);
