@@ -281,13 +281,24 @@ impl Shared {
         key: &[u8],
         decide: impl FnOnce(Option<&Entry>) -> (Change, R),
     ) -> Result<R, StorageError> {
+        self.update_as(db, key, DbKey::new(db, key), decide)
+    }
+
+    /// [`Shared::update`] for a caller that already holds the key as the cache does (`db_key`
+    /// is `key` of `db`), which saves allocating it again.
+    fn update_as<R>(
+        &self,
+        db: usize,
+        key: &[u8],
+        db_key: DbKey,
+        decide: impl FnOnce(Option<&Entry>) -> (Change, R),
+    ) -> Result<R, StorageError> {
         let database = &self.dbs[db];
         let hash = hash_key(key);
         let shard = self.shard(hash);
         let index = database.index.load();
         let generation = generation_tag(database.generation.load(Ordering::Acquire));
         let now = self.now_ms();
-        let db_key = DbKey::new(db, key);
         // Every write to a key holds its stripe lock from the read to the change: that is what
         // makes read-modify-write commands atomic (see `STRIPES`).
         let _stripe = self.stripes[(hash as usize) & (STRIPES - 1)].lock();
@@ -372,7 +383,7 @@ impl Shared {
             for step in 0..BUCKETS {
                 let bucket = (start + step) % BUCKETS;
                 for key in index.expired_in(bucket, now) {
-                    let _ = self.update(db, key.key(), |_| (Change::Keep, ()));
+                    let _ = self.update_as(db, key.key(), key.db_key(), |_| (Change::Keep, ()));
                     removed += 1;
                 }
                 if started.elapsed() >= budget {
