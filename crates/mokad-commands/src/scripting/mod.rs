@@ -99,6 +99,8 @@ pub(crate) struct RunState {
     sha: Mutex<String>,
     /// An idle worker was woken for this script (see [`wake_idle_worker`]).
     woke: AtomicBool,
+    /// When this busy script last handed its worker's queue over (see [`hand_off_worker`]).
+    handed_off_ms: AtomicU64,
     /// The hook runs on every line (set while killing a script).
     line_hook: AtomicBool,
 }
@@ -118,6 +120,7 @@ impl RunState {
             wrote: AtomicBool::new(false),
             sha: Mutex::new(String::new()),
             woke: AtomicBool::new(false),
+            handed_off_ms: AtomicU64::new(0),
             line_hook: AtomicBool::new(false),
         }
     }
@@ -165,8 +168,14 @@ impl RunState {
                     "Slow script detected: still in execution after {elapsed} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
                     self.sha.lock()
                 );
+                self.handed_off_ms.store(self.now_ms(), Ordering::SeqCst);
                 hand_off_worker();
             }
+        } else if self.now_ms().saturating_sub(self.handed_off_ms.load(Ordering::SeqCst)) >= HAND_OFF_RETRY_MS {
+            // A hand-off fails when the new thread did not start within the pause (a loaded
+            // machine): connections queued behind the script would wait for it to end.
+            self.handed_off_ms.store(self.now_ms(), Ordering::SeqCst);
+            hand_off_worker();
         }
         if self.busy.load(Ordering::SeqCst)
             && self.kill.load(Ordering::SeqCst) == self.generation.load(Ordering::SeqCst)
@@ -188,10 +197,14 @@ fn wake_idle_worker() {
     }
 }
 
+/// How often a busy script hands its worker's queue over again.
+const HAND_OFF_RETRY_MS: u64 = 100;
+
 /// Once a script is busy, its worker's pending connections move to a new thread (tokio's
 /// block_in_place hands the worker's queue over while this thread keeps running the script),
 /// so that SCRIPT KILL can be read even with a single worker thread.
 fn hand_off_worker() {
+    // Once handed off, this thread has no queue left and the call only pauses the script.
     use tokio::runtime::{Handle, RuntimeFlavor};
     if let Ok(handle) = Handle::try_current() {
         if handle.runtime_flavor() == RuntimeFlavor::MultiThread {
