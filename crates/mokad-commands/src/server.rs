@@ -111,6 +111,9 @@ pub struct Server {
     pub pubsub: PubSub,
     /// The Lua interpreter, its cached scripts and the running script's state.
     pub scripting: Scripting,
+    /// The allocator INFO's `mem_allocator` names. The binary sets the one it links
+    /// (`libc`, the system allocator, until it does).
+    pub mem_allocator: String,
 }
 
 impl Server {
@@ -138,6 +141,7 @@ impl Server {
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
             scripting: Scripting::new(),
+            mem_allocator: "libc".into(),
         }
     }
 }

@@ -53,6 +53,13 @@ unsafe impl GlobalAlloc for MiMalloc {
     }
 }
 
+/// The allocator as INFO's `mem_allocator` names it, like Redis's `jemalloc-5.3.0`.
+pub fn name() -> String {
+    // MI_MALLOC_VERSION: major, then two digits of minor, then two of patch (30302 is 3.3.2).
+    let version = unsafe { mi::mi_version() };
+    format!("mimalloc-{}.{}.{}", version / 10000, version / 100 % 100, version % 100)
+}
+
 /// Least time between two collections on one thread.
 const COLLECT_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
 

@@ -93,7 +93,9 @@ fn main() -> ExitCode {
             settings.maxmemory.0,
             settings.policy().name(),
         );
-        let server = Arc::new(Server::new(settings, config_file));
+        let mut server = Server::new(settings, config_file);
+        server.mem_allocator = alloc::name();
+        let server = Arc::new(server);
         let signals = server.clone();
         tokio::spawn(async move {
             wait_for_signal().await;

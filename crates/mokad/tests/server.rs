@@ -243,6 +243,10 @@ fn info_has_the_required_fields() {
     assert!(field("redis_version").starts_with("7."));
     if !targeting_redis() {
         assert_eq!(field("mokad_version"), env!("CARGO_PKG_VERSION"));
+        // The allocator the binary links, with its version, as Redis names jemalloc's.
+        let allocator = field("mem_allocator");
+        let version = allocator.strip_prefix("mimalloc-").unwrap_or_else(|| panic!("mem_allocator:{allocator}"));
+        assert!(version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()), "mem_allocator:{allocator}");
     }
     assert_eq!(field("arch_bits"), (usize::BITS).to_string());
     assert_eq!(field("tcp_port"), server.port.to_string());
