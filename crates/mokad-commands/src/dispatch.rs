@@ -129,7 +129,8 @@ pub fn execute(server: &Server, session: &mut Session, request: Request) -> Repl
 pub(crate) fn run(server: &Server, session: &mut Session, spec: &CommandSpec, request: &[Bytes]) -> Reply {
     let client = &session.client;
     client.last_active_ms.store(client.created.elapsed().as_millis() as u64, Ordering::Relaxed);
-    {
+    // Inside EXEC, the last command stays EXEC, as Redis's CLIENT LIST shows it.
+    if !session.in_exec {
         let mut last = client.last_command.lock();
         if last.as_str() != spec.name {
             last.clear();

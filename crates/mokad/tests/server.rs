@@ -3,11 +3,12 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use common::{info_field, mokad_bin, targeting_redis, Raw, Server};
+use common::{cmd, info_field, mokad_bin, targeting_redis, Raw, Server};
 
 /// INFO [section] over a raw connection, as text.
 fn info(raw: &mut Raw, section: &str) -> String {
@@ -466,6 +467,21 @@ fn client_list_shows_names_and_lib_names() {
         assert_eq!(clients.len(), 3);
         assert!(clients.iter().any(|c| c["lib-name"] == "redis-rs"), "{clients:?}");
     }
+}
+
+#[test]
+fn client_info_inside_exec_shows_the_transaction() {
+    // As in Redis, the client is still in its transaction while EXEC runs the queue: flag x,
+    // multi = commands queued, and the command is EXEC, not the queued one.
+    let server = Server::start();
+    let mut c = server.conn();
+    let (_, line): (String, String) =
+        redis::pipe().atomic().cmd("SET").arg("a").arg("1").cmd("CLIENT").arg("INFO").query(&mut c).unwrap();
+    let fields: HashMap<&str, &str> = line.trim_end().split(' ').filter_map(|kv| kv.split_once('=')).collect();
+    assert_eq!((fields["flags"], fields["multi"], fields["cmd"]), ("x", "2", "exec"), "{line}");
+    let after: String = cmd(&["CLIENT", "INFO"]).query(&mut c).unwrap();
+    let fields: HashMap<&str, &str> = after.trim_end().split(' ').filter_map(|kv| kv.split_once('=')).collect();
+    assert_eq!((fields["flags"], fields["multi"], fields["cmd"]), ("N", "-1", "client|info"), "{after}");
 }
 
 #[test]

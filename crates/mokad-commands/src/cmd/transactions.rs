@@ -43,9 +43,12 @@ fn watch_broken(ctx: &Ctx<'_>) -> bool {
 /// command failed to queue.
 pub(crate) fn exec(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     let Some(multi) = ctx.session.multi.take() else { return errors::EXEC_WITHOUT_MULTI };
-    ctx.session.client.multi_len.store(0, Ordering::Relaxed);
+    // Until EXEC returns, CLIENT INFO shows the transaction open with its queue (`flags=x
+    // multi=N`), as Redis does, also to a CLIENT INFO inside the queue.
+    let close = |ctx: &mut Ctx<'_>| ctx.session.client.multi_len.store(0, Ordering::Relaxed);
     let server = ctx.server;
     if multi.failed {
+        close(ctx);
         ctx.session.unwatch_all(&server.storage);
         return errors::EXECABORT;
     }
@@ -60,12 +63,12 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
         Err(reply) => {
             // Refused while a script is busy: as in Redis, the transaction stays open and
             // doomed, so the next EXEC answers EXECABORT.
-            ctx.session.client.multi_len.store(multi.queue.len() as u64 + 1, Ordering::Relaxed);
             ctx.session.multi = Some(Multi { failed: true, ..multi });
             return reply;
         }
     };
     if watch_broken(ctx) {
+        close(ctx);
         ctx.session.unwatch_all(&server.storage);
         return Reply::NullArray;
     }
@@ -73,6 +76,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, _: &[Bytes]) -> Reply {
     ctx.session.in_exec = true;
     let replies = specs.iter().zip(&multi.queue).map(|(spec, request)| run(server, ctx.session, spec, request)).collect();
     ctx.session.in_exec = false;
+    close(ctx);
     ctx.session.unwatch_all(&server.storage);
     Reply::Array(replies)
 }
