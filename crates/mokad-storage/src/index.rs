@@ -12,13 +12,12 @@
 //! hint: the sweeper removes a key only if its entry is expired.
 
 use std::collections::HashMap;
-
-use bytes::Bytes;
-
-use crate::key::{DbKey, IndexKey};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bytes::Bytes;
 use parking_lot::Mutex;
+
+use crate::key::{DbKey, IndexKey};
 
 const BUCKET_BITS: u32 = 10;
 /// Buckets per database.
